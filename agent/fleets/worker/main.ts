@@ -1,0 +1,1 @@
+// Fleet worker entry (placeholder until it lands).

@@ -1,0 +1,1 @@
+// Extension entry (placeholder until it lands).

@@ -1,0 +1,1 @@
+// Language server entry (placeholder until it lands).

@@ -1,0 +1,1 @@
+// Webview entry (placeholder until it lands).
