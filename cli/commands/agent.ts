@@ -1,5 +1,27 @@
-// Placeholder until the agent command lands; replaced by its owner.
-export async function agentCommand(..._args: unknown[]): Promise<number> {
-  process.stderr.write('codelets agent: not built yet\n');
-  return 1;
+// `codelets agent`: runs the companion agent until interrupted. Prints its URL and token file when ready.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Agent } from '../../agent/agent';
+import { UsageError } from '../usage-error';
+
+export async function agentCommand(options: { host: string; port: number; workspace: string; state?: string }): Promise<number> {
+  const workspace = path.resolve(options.workspace);
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`workspace folder ${workspace} does not exist`);
+  // Worker threads share the agent's working directory: codelets resolve relative paths from the workspace.
+  process.chdir(workspace);
+  const agent = await Agent.start({
+    workspace,
+    stateDir: options.state ? path.resolve(options.state) : undefined,
+    host: options.host,
+    port: options.port,
+    record: true,
+    log: (line) => process.stderr.write(`codelets agent: ${line}\n`),
+  });
+  process.stdout.write(`codelets agent listening on ${agent.url}\ntoken file: ${agent.tokenFile}\nworkspace: ${agent.workspace}\nstate: ${agent.stateDir}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await agent.close();
+  return 0;
 }

@@ -1,1 +1,219 @@
-// Fleet worker entry (placeholder until it lands).
+// The program every fleet worker runs, as a worker thread (parentPort) or a child process (IPC).
+// It loads codelet bundles, calls `invoke.exportPath`, and measures each invocation: wall, CPU of this
+// thread (/proc/thread-self/schedstat) or process (cpuUsage), heap growth and sampled peak, bytes out.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { serialise, SerialisationError } from '../serialise';
+import type { DoneMessage, FromWorker, RunMessage, ThreadWorkerData, ToWorker, WorkerError, WorkerMeasurement } from './messages';
+
+process.setSourceMapsEnabled(true);
+
+const send: (message: FromWorker) => void = parentPort
+  ? (m) => parentPort!.postMessage(m)
+  : (m) => process.send!(m);
+
+// ---- CPU time of whoever runs invocations here
+const cpuNow: () => number = (() => {
+  if (!isMainThread) {
+    // A thread's own CPU time, in ns, is the first field of its schedstat (Linux).
+    try {
+      const fd = openSync('/proc/thread-self/schedstat', 'r');
+      const buf = Buffer.alloc(96);
+      const read = (): number => {
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        return Number(buf.toString('latin1', 0, n).split(' ', 1)[0]) / 1e6;
+      };
+      read();
+      process.once('exit', () => closeSync(fd));
+      return read;
+    } catch {
+      // Not Linux: fall back to the process (over-counts when threads run side by side).
+    }
+  }
+  return () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+})();
+
+// ---- heap peak: sampled while anything runs (a busy synchronous codelet is sampled at its ends only)
+const heapUsed = (): number => v8.getHeapStatistics().used_heap_size;
+const running = new Map<string, { peak: number; overlapped: boolean; cancelled: boolean }>();
+let sampler: NodeJS.Timeout | undefined;
+let lastActive = 0;
+function sample(): void {
+  const used = heapUsed();
+  for (const r of running.values()) if (used > r.peak) r.peak = used;
+}
+
+const requireBundle = createRequire(__filename);
+
+const resolved = new Map<string, (...args: unknown[]) => unknown>();
+
+/** Bundles are content-addressed, so a (bundle, export path) pair always names the same function. */
+function resolveExport(bundle: string, exportPath: string[]): (...args: unknown[]) => unknown {
+  const key = bundle + '\0' + exportPath.join('\0');
+  let fn = resolved.get(key);
+  if (!fn) resolved.set(key, (fn = loadExport(bundle, exportPath)));
+  return fn;
+}
+
+function loadExport(bundle: string, exportPath: string[]): (...args: unknown[]) => unknown {
+  let owner: unknown = undefined;
+  let value: unknown = requireBundle(bundle);
+  for (const key of exportPath) {
+    owner = value;
+    value = value == null ? undefined : (value as Record<string, unknown>)[key];
+    // esbuild's CJS output puts `export default` under `default`; a CJS module's own exports are the module.
+    if (value === undefined && key === 'default') value = owner;
+  }
+  if (typeof value !== 'function') throw new TypeError(`export ${exportPath.join('.')} is ${value === undefined ? 'missing' : `a ${typeof value}, not a function`}`);
+  const fn = value as (...args: unknown[]) => unknown;
+  return owner && typeof owner === 'object' ? fn.bind(owner) : fn;
+}
+
+/** The user's frames only: the worker's own frames and Node internals say nothing about their code. */
+function userStack(stack: string | undefined): string | undefined {
+  if (!stack) return stack;
+  const own = /[\\/](agent[\\/]fleets[\\/]worker[\\/]|worker\.js)|node:internal/;
+  return stack
+    .split('\n')
+    .filter((line) => !(/^\s+at /.test(line) && own.test(line)))
+    .join('\n');
+}
+
+function toWorkerError(error: unknown, kind: WorkerError['kind']): WorkerError {
+  if (error instanceof SerialisationError) return { kind: 'serialisation', name: error.name, message: error.message };
+  if (error instanceof Error) return { kind, name: error.name, message: error.message, stack: userStack(error.stack) };
+  return { kind, name: 'Error', message: `non-Error thrown: ${String(error)}` };
+}
+
+/**
+ * Below this wall time a thread's schedstat counter has not caught up (the kernel updates it at ticks and
+ * switches), so the event loop's active time stands in for CPU time: for such runs, and for the first run
+ * of a codelet that was short last time on this worker (the counter is not read for those at all).
+ */
+const SHORT_MS = 2;
+/** Last wall time per export: a thread skips its CPU counter for codelets that ran short last time. */
+const lastWall = new Map<string, number>();
+
+async function run(message: RunMessage): Promise<void> {
+  const state = { peak: 0, overlapped: running.size > 0, cancelled: false };
+  for (const r of running.values()) r.overlapped = true;
+  running.set(message.id, state);
+  if (!sampler) {
+    // Kept while invocations keep coming; stopped after a quiet second (creating one per call costs).
+    sampler = setInterval(() => {
+      if (running.size) sample();
+      else if (Date.now() - lastActive > 1000) {
+        clearInterval(sampler);
+        sampler = undefined;
+      }
+    }, 5).unref();
+  }
+  const heapBefore = heapUsed();
+  state.peak = heapBefore;
+  const t0 = performance.now();
+  const start = performance.timeOrigin + t0;
+  const key = message.bundle + '\0' + message.exportPath.join('\0');
+  // Reading the thread's counter costs a system call each way; for short runs it would not resolve anyway.
+  const short = !isMainThread && !state.overlapped && (lastWall.get(key) ?? Infinity) < SHORT_MS;
+  const cpu0 = short ? 0 : cpuNow();
+  const elu0 = performance.eventLoopUtilization();
+  let done: DoneMessage;
+  let fn: ((...args: unknown[]) => unknown) | undefined;
+  try {
+    fn = resolveExport(message.bundle, message.exportPath);
+  } catch (error) {
+    done = { t: 'done', id: message.id, ok: false, error: toWorkerError(error, 'load'), m: measure() };
+  }
+  if (fn) {
+    try {
+      const value = await fn(...message.args);
+      // Serialised once to catch what cannot cross (with its path) and to count the bytes; the value
+      // itself is sent by structured clone. `undefined` is the common void result: 3 bytes, no check needed.
+      const bytesOut = value === undefined ? 3 : serialise(value, `the result of ${message.codelet}`).length;
+      done = { t: 'done', id: message.id, ok: true, value, m: measure(bytesOut) };
+    } catch (error) {
+      done = { t: 'done', id: message.id, ok: false, error: toWorkerError(error, 'user'), m: measure() };
+    }
+  }
+  function measure(bytesOut = 0): WorkerMeasurement {
+    const t1 = performance.now();
+    const elu = performance.eventLoopUtilization(elu0);
+    lastWall.set(key, t1 - t0);
+    const cpuMs = short || (!isMainThread && !state.overlapped && t1 - t0 < SHORT_MS) ? elu.active : cpuNow() - cpu0;
+    const heapAfter = heapUsed();
+    return { start, end: performance.timeOrigin + t1, cpuMs, idleMs: elu.idle, heapBefore, heapAfter, heapPeak: Math.max(state.peak, heapAfter), bytesOut, overlapped: state.overlapped };
+  }
+  running.delete(message.id);
+  lastActive = Date.now();
+  if (!state.cancelled) send(done!);
+  const next = held.shift();
+  if (next) void run(next);
+  else if (running.size === 0) waitForWork();
+}
+
+// A thread fleet may send one invocation ahead of a worker's free slots (see Fleet.pickWorker): it waits
+// here, not in the fleet, and starts as soon as a slot frees, without a round trip to the agent.
+const limit = (workerData as ThreadWorkerData | undefined)?.concurrency ?? Infinity;
+const held: RunMessage[] = [];
+
+function onMessage(message: ToWorker): void {
+  if (message.t === 'run') {
+    if (running.size >= limit) held.push(message);
+    else void run(message);
+  } else if (message.t === 'cancel') {
+    const r = running.get(message.id);
+    if (r) r.cancelled = true;
+    const h = held.findIndex((m) => m.id === message.id);
+    if (h >= 0) held.splice(h, 1);
+  }
+}
+
+// Thread workers get work on their own port, with a shared counter the fleet bumps after each message.
+// While idle they block on it (Atomics.wait) and take messages synchronously, instead of waking up
+// through the event loop: that wake-up is most of a small invocation's round trip. The wait is bounded
+// so timers a codelet left behind still run while the worker is idle.
+const threadData = workerData as ThreadWorkerData | undefined;
+const IDLE_WAIT_MS = 50;
+let waiting = false;
+
+function waitForWork(): void {
+  if (!threadData || waiting) return;
+  waiting = true;
+  try {
+    for (;;) {
+      const seen = Atomics.load(threadData.signal, 0);
+      const next = receiveMessageOnPort(threadData.port);
+      if (next) {
+        onMessage(next.message as ToWorker);
+        if (running.size > 0) return;
+        continue;
+      }
+      Atomics.store(threadData.signal, 1, 1);
+      const woke = Atomics.wait(threadData.signal, 0, seen, IDLE_WAIT_MS);
+      Atomics.store(threadData.signal, 1, 0);
+      if (woke === 'timed-out') {
+        setImmediate(waitForWork);
+        return;
+      }
+    }
+  } finally {
+    waiting = false;
+  }
+}
+
+if (threadData) {
+  threadData.port.on('message', onMessage);
+  setImmediate(waitForWork);
+} else if (parentPort) parentPort.on('message', onMessage);
+else {
+  process.on('message', (m) => onMessage(m as ToWorker));
+  // The agent is gone: nothing will collect our results.
+  process.on('disconnect', () => process.exit(0));
+}
+send({ t: 'ready', pid: process.pid, threadId });

@@ -1,0 +1,63 @@
+// Messages between a fleet and its workers (threads: MessagePort; processes: IPC with
+// `serialization: 'advanced'`). Both ends are ours and built together, so this is a typed file, not a
+// validated one. Arguments and results travel by the structured clone algorithm (postMessage for threads,
+// `serialization: 'advanced'` IPC for processes). The sender first V8-serialises each value once: that
+// catches what cannot cross with a precise error, and its length is the invocation's bytes in/out.
+
+export interface RunMessage {
+  t: 'run';
+  id: string;
+  codelet: string;
+  /** Absolute path of the esbuild bundle (CommonJS, inline source map). */
+  bundle: string;
+  exportPath: string[];
+  args: unknown[];
+}
+export interface CancelMessage {
+  t: 'cancel';
+  id: string;
+}
+export type ToWorker = RunMessage | CancelMessage;
+
+/** Figures a worker measures around one invocation. */
+export interface WorkerMeasurement {
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  cpuMs: number;
+  /** Event-loop idle time of this worker during the invocation: waiting on I/O and timers (not on the CPU). */
+  idleMs: number;
+  heapBefore: number;
+  heapAfter: number;
+  heapPeak: number;
+  bytesOut: number;
+  /** Other invocations running in the same worker at some point during this one (CPU time is shared). */
+  overlapped: boolean;
+}
+
+export interface WorkerError {
+  kind: 'user' | 'serialisation' | 'load';
+  name: string;
+  message: string;
+  /** With source maps applied: original TypeScript files and lines. */
+  stack?: string;
+}
+
+export type DoneMessage =
+  | { t: 'done'; id: string; ok: true; value: unknown; m: WorkerMeasurement }
+  | { t: 'done'; id: string; ok: false; error: WorkerError; m: WorkerMeasurement };
+export interface ReadyMessage {
+  t: 'ready';
+  pid: number;
+  threadId: number;
+}
+export type FromWorker = ReadyMessage | DoneMessage;
+
+/** What a thread worker gets at start: the port work arrives on, and the counter bumped per message. */
+export interface ThreadWorkerData {
+  port: import('node:worker_threads').MessagePort;
+  /** [0]: messages sent; [1]: 1 while the worker blocks waiting. */
+  signal: Int32Array;
+  /** Invocations run at once; more that arrive wait in the worker, in order. */
+  concurrency: number;
+}

@@ -1,0 +1,52 @@
+// Evaluates a plan's ValueExpr trees against the entry's arguments and the results of finished steps.
+import type { ValueExpr } from '../../server/analysis/metadata';
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export function evaluate(expr: ValueExpr, params: readonly unknown[], results: ReadonlyMap<string, unknown>): unknown {
+  switch (expr.kind) {
+    case 'param':
+      return params[expr.index];
+    case 'step':
+      if (!results.has(expr.step)) throw new PlanError(`step ${expr.step} has no result yet`);
+      return results.get(expr.step);
+    case 'literal':
+      return structuredClone(expr.value);
+    case 'undefined':
+      return undefined;
+    case 'get': {
+      const object = evaluate(expr.object, params, results);
+      if (object === null || object === undefined) throw new TypeError(`Cannot read properties of ${object} (reading '${String(expr.key)}')`);
+      return (object as Record<string | number, unknown>)[expr.key];
+    }
+    case 'array':
+      return expr.items.map((item) => evaluate(item, params, results));
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const { key, value } of expr.entries) out[key] = evaluate(value, params, results);
+      return out;
+    }
+  }
+}
+
+/** Step ids an expression reads. */
+export function stepsIn(expr: ValueExpr | null, into = new Set<string>()): Set<string> {
+  if (!expr) return into;
+  switch (expr.kind) {
+    case 'step':
+      into.add(expr.step);
+      break;
+    case 'get':
+      stepsIn(expr.object, into);
+      break;
+    case 'array':
+      for (const item of expr.items) stepsIn(item, into);
+      break;
+    case 'object':
+      for (const e of expr.entries) stepsIn(e.value, into);
+      break;
+  }
+  return into;
+}

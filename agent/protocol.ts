@@ -1,0 +1,205 @@
+// The one definition of the agent's messages: HTTP bodies and WebSocket frames, version 1.
+// Both the agent (validating what comes in) and the client (typing what comes back) import it.
+import { z } from 'zod';
+import { CodeletClass, Measured } from '../server/analysis/metadata';
+
+export const PROTOCOL_VERSION = 1 as const;
+
+// ---------------------------------------------------------------- HTTP: POST /v1/requests
+
+export const RunRequest = z.object({
+  /** Codelet id of the entry: `<workspace-relative path>#<name>`. */
+  entry: z.string().min(1),
+  /** Positional arguments of the entry, as JSON. */
+  args: z.array(z.unknown()).default([]),
+  /** Whole-request deadline; running invocations are cancelled when it passes. */
+  timeoutMs: z.number().int().positive().max(24 * 3600_000).optional(),
+  /** Extra attempts for a user exception (worker crashes are always retried, within the fleet's bound). */
+  retryUserErrors: z.number().int().min(0).max(10).default(0),
+});
+export type RunRequest = z.input<typeof RunRequest>;
+export type RunRequestParsed = z.output<typeof RunRequest>;
+
+/** What was measured for one invocation. Times are epoch milliseconds; sizes bytes. */
+export const InvocationRecord = z.object({
+  id: z.string(),
+  requestId: z.string(),
+  /** Plan step id, or `whole` when the entry ran undecomposed. */
+  step: z.string(),
+  codelet: z.string(),
+  fleet: z.string(),
+  worker: z.string(),
+  attempt: z.number().int().min(1),
+  placement: z.string(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  enqueued: z.number(),
+  start: z.number(),
+  end: z.number(),
+  queueWaitMs: z.number(),
+  wallMs: z.number(),
+  /** CPU time of the thread (thread fleets) or process (process fleets) that ran it. */
+  cpuMs: z.number(),
+  /** Time the worker's event loop sat idle during the invocation: waiting on I/O and timers. */
+  ioWaitMs: z.number(),
+  heapGrowthBytes: z.number(),
+  heapPeakBytes: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+});
+export type InvocationRecord = z.infer<typeof InvocationRecord>;
+
+export const Decomposition = z.object({
+  decomposed: z.boolean(),
+  /** Why the entry ran whole (empty when decomposed). */
+  reasons: z.array(z.string()),
+  steps: z.number().int(),
+});
+export type Decomposition = z.infer<typeof Decomposition>;
+
+export const RunResponse = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  requestId: z.string(),
+  entry: z.string(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z
+    .object({ kind: z.enum(['user', 'worker', 'timeout', 'cancelled', 'serialisation', 'internal']), message: z.string(), stack: z.string().optional(), codelet: z.string().optional() })
+    .optional(),
+  decomposition: Decomposition,
+  start: z.number(),
+  end: z.number(),
+  invocations: z.array(InvocationRecord),
+});
+export type RunResponse = z.infer<typeof RunResponse>;
+
+// ---------------------------------------------------------------- HTTP: GET /v1/fleets
+
+export const FleetStatus = z.object({
+  id: z.string(),
+  specialisation: z.enum(['cpu', 'memory', 'gpu', 'io', 'general']),
+  runtime: z.enum(['threads', 'processes']),
+  workers: z.number().int(),
+  minWorkers: z.number().int(),
+  maxWorkers: z.number().int(),
+  concurrencyPerWorker: z.number().int(),
+  memoryLimitMb: z.number().nullable(),
+  costPerSecond: z.number(),
+  /** Invocation slots: workers × concurrency per worker (current), and at max scale. */
+  capacity: z.number().int(),
+  maxCapacity: z.number().int(),
+  running: z.number().int(),
+  /** running / capacity, 0..1. */
+  utilisation: z.number(),
+  queueDepth: z.number().int(),
+  /** Wait of the oldest queued invocation now, and the mean wait of recently started ones. */
+  queueWaitMs: z.number(),
+  meanQueueWaitMs: z.number(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  /** Invocations finished per second over the last 10 s. */
+  throughput: z.number(),
+  /** Latency percentiles of successful invocations since the agent started (histogram). */
+  latency: z.object({ count: z.number().int(), p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number() }),
+  replacedWorkers: z.number().int(),
+});
+export type FleetStatus = z.infer<typeof FleetStatus>;
+
+export const FleetsResponse = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  /** Where the fleets came from: the config file, or `default` (embedded, sized to this machine). */
+  source: z.string(),
+  /** The last config problem, kept until a good config loads (the previous fleets stay in service). */
+  configError: z.string().nullable(),
+  fleets: z.array(FleetStatus),
+});
+export type FleetsResponse = z.infer<typeof FleetsResponse>;
+
+// ---------------------------------------------------------------- HTTP: GET /v1/codelets
+
+/** Measured figures of every codelet with history, to merge into analyser metadata as `Codelet.measured`. */
+export const MeasuredResponse = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  codelets: z.array(z.object({ id: z.string(), measured: Measured })),
+});
+export type MeasuredResponse = z.infer<typeof MeasuredResponse>;
+
+// ---------------------------------------------------------------- HTTP: GET /v1/codelets/{id}/stats
+
+export const CodeletStats = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  codelet: z.string(),
+  runs: z.number().int(),
+  errors: z.number().int(),
+  /** Runs per second over the window of recorded history. */
+  throughput: z.number(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+  p99Ms: z.number(),
+  meanCpuMs: z.number(),
+  meanIoWaitMs: z.number(),
+  meanQueueWaitMs: z.number(),
+  byFleet: z.record(z.string(), z.number().int()),
+  /** Static class from the analyser, and the figures merged back into its metadata. */
+  staticClass: CodeletClass.nullable(),
+  measured: Measured.nullable(),
+});
+export type CodeletStats = z.infer<typeof CodeletStats>;
+
+export const ErrorBody = z.object({ v: z.literal(PROTOCOL_VERSION), error: z.string(), detail: z.string().optional() });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Health = z.object({ v: z.literal(PROTOCOL_VERSION), ok: z.literal(true), pid: z.number(), workspace: z.string(), uptimeMs: z.number() });
+export type Health = z.infer<typeof Health>;
+
+// ---------------------------------------------------------------- WebSocket: /v1/stream
+
+export const TOPICS = ['runs', 'invocations', 'fleets', 'metrics'] as const;
+export const Topic = z.enum(TOPICS);
+export type Topic = z.infer<typeof Topic>;
+
+/** Frames a client sends. */
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('subscribe'), topics: z.array(Topic).min(1) }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('unsubscribe'), topics: z.array(Topic).min(1) }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('ping'), id: z.string().optional() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const RunEvent = z.object({
+  requestId: z.string(),
+  entry: z.string(),
+  phase: z.enum(['started', 'finished']),
+  ok: z.boolean().optional(),
+  durationMs: z.number().optional(),
+  decomposed: z.boolean().optional(),
+});
+export type RunEvent = z.infer<typeof RunEvent>;
+
+export const MetricsEvent = z.object({
+  codelet: z.string(),
+  runs: z.number().int(),
+  errors: z.number().int(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+  fleet: z.string(),
+});
+export type MetricsEvent = z.infer<typeof MetricsEvent>;
+
+/** Frames the agent sends. */
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('hello'), topics: z.array(Topic) }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('subscribed'), topics: z.array(Topic) }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('pong'), id: z.string().optional() }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), error: z.string() }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('run'), event: RunEvent }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('invocation'), invocation: InvocationRecord }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('fleets'), fleets: z.array(FleetStatus) }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('metrics'), metrics: MetricsEvent }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Human-readable summary of a zod error: `field: problem; …`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

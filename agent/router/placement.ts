@@ -1,0 +1,68 @@
+// Where an invocation runs. The orchestrator only knows the `Placement` interface, so the simple policy
+// here (class → specialisation, then earliest expected start) can be replaced by a scoring/DAG policy.
+import type { Codelet, CodeletClass } from '../../server/analysis/metadata';
+import type { Specialisation } from '../fleets/config';
+
+/** What placement may know of a fleet: its kind and when a new invocation would start there. */
+export interface FleetView {
+  readonly id: string;
+  readonly specialisation: Specialisation;
+  expectedStartMs(): number;
+}
+
+export interface PlacementDecision {
+  fleet: string;
+  /** Why, for the response and the logs: `cpu-bound → cpu (starts in ~0 ms)`. */
+  reason: string;
+}
+
+export interface Placement {
+  place(codelet: Codelet, fleets: readonly FleetView[]): PlacementDecision;
+}
+
+const SPECIALISATION_FOR: Record<CodeletClass, Specialisation> = {
+  'cpu-bound': 'cpu',
+  'io-bound': 'io',
+  'memory-bound': 'memory',
+  gpu: 'gpu',
+  mixed: 'general',
+  trivial: 'general',
+};
+
+/** Falls back along this order when no fleet has the wanted specialisation. */
+const FALLBACK: Record<Specialisation, Specialisation[]> = {
+  cpu: ['general', 'memory', 'io'],
+  io: ['general', 'cpu', 'memory'],
+  memory: ['general', 'cpu', 'io'],
+  gpu: ['cpu', 'general', 'memory', 'io'],
+  general: ['cpu', 'io', 'memory'],
+};
+
+/** Runs seen before the measured class replaces the analyser's: one odd run should not move a codelet. */
+export const MIN_MEASURED_RUNS = 5;
+
+export class ClassAffinityPlacement implements Placement {
+  place(codelet: Codelet, fleets: readonly FleetView[]): PlacementDecision {
+    if (fleets.length === 0) throw new Error('no fleets are configured');
+    // Measured behaviour beats the static guess once the agent has seen the codelet run often enough.
+    // `trivial` and `mixed` measurements are inconclusive: they keep the analyser's class.
+    const m = codelet.measured;
+    const useMeasured = !!m && m.runs >= MIN_MEASURED_RUNS && m.class !== 'trivial' && m.class !== 'mixed';
+    const cls = useMeasured ? codelet.measured!.class : codelet.class;
+    const wanted = SPECIALISATION_FOR[cls];
+    for (const spec of [wanted, ...FALLBACK[wanted]]) {
+      const candidates = fleets.filter((f) => f.specialisation === spec);
+      if (!candidates.length) continue;
+      let best = candidates[0]!;
+      let bestStart = best.expectedStartMs();
+      for (const f of candidates.slice(1)) {
+        const s = f.expectedStartMs();
+        if (s < bestStart) [best, bestStart] = [f, s];
+      }
+      const source = useMeasured ? 'measured' : 'static';
+      return { fleet: best.id, reason: `${cls} (${source}) → ${spec}${spec === wanted ? '' : ` (no ${wanted} fleet)`}, expected start ${bestStart.toFixed(1)} ms` };
+    }
+    const f = fleets[0]!;
+    return { fleet: f.id, reason: `${cls} → ${f.id} (only fleet left)` };
+  }
+}

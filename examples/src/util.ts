@@ -1,0 +1,4 @@
+// Small helpers.
+export function countOf(list: readonly unknown[]): number {
+  return list.length;
+}

@@ -1,0 +1,110 @@
+// One fleet with real worker threads: scaling up on queue wait, down after idle time, status figures.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { BundleCache } from '../../agent/bundles';
+import { Fleet, type FleetOutcome } from '../../agent/fleets/fleet';
+import { FIXTURE_WS } from './support/fixture-catalog';
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('fleet', () => {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'codelets-fleet-'));
+  const bundles = new BundleCache(FIXTURE_WS, state);
+  after(() => rmSync(state, { recursive: true, force: true }));
+
+  it('scales up while work waits, down to its minimum when idle, and reports its load', async () => {
+    const fleet = new Fleet(
+      {
+        id: 't', specialisation: 'io', runtime: 'threads', costPerSecond: 0,
+        capacity: { concurrencyPerWorker: 1 },
+        scaling: { minWorkers: 0, maxWorkers: 2, scaleUpQueueWaitMs: 0, idleMs: 300 },
+        retries: { attempts: 1, backoffMs: 0 },
+      },
+      FIXTURE_WS,
+    );
+    try {
+      assert.equal(fleet.status().workers, 0);
+      const bundle = await bundles.bundleFor('src/math.ts');
+      const run = (i: number): Promise<FleetOutcome> =>
+        fleet.submit({ id: `w${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [500, `v${i}`] });
+      const pending = [0, 1, 2, 3].map(run);
+      const busy = fleet.status();
+      assert.ok(busy.queueDepth > 0, 'work queued while no worker is ready');
+      await until('two workers', () => fleet.status().workers === 2);
+      const outcomes = await Promise.all(pending);
+      assert.deepEqual(outcomes.map((o) => (o.kind === 'done' && o.message.ok ? o.message.value : o.kind)), ['v0', 'v1', 'v2', 'v3']);
+      assert.equal(new Set(outcomes.map((o) => o.worker)).size, 2, 'spread over both workers');
+      const done = fleet.status();
+      assert.equal(done.completed, 4);
+      assert.equal(done.queueDepth, 0);
+      assert.equal(done.running, 0);
+      assert.equal(done.maxCapacity, 2);
+      assert.ok(done.meanQueueWaitMs > 0);
+      await until('scale-down to zero', () => fleet.status().workers === 0, 5000);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('reports an invocation lost when its thread exceeds the heap limit, and replaces the thread', async () => {
+    const fleet = new Fleet(
+      {
+        id: 'm', specialisation: 'memory', runtime: 'threads', costPerSecond: 0,
+        capacity: { concurrencyPerWorker: 1, memoryLimitMb: 32 },
+        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
+        retries: { attempts: 1, backoffMs: 0 },
+      },
+      FIXTURE_WS,
+    );
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/effects.ts');
+      const lost = await fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: [400] });
+      assert.equal(lost.kind, 'lost');
+      assert.match((lost as { reason: string }).reason, /worker ran out of memory \(heap limit 32 MB\)/);
+      await until('a replacement thread', () => fleet.status().workers === 1 && fleet.status().replacedWorkers === 1);
+      const small = await fleet.submit({ id: 'small', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: [2] });
+      assert.ok(small.kind === 'done' && small.message.ok && small.message.value === 2);
+      assert.notEqual(small.worker, lost.worker);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('drops a cancelled invocation and never reports it', async () => {
+    const fleet = new Fleet(
+      {
+        id: 'c', specialisation: 'cpu', runtime: 'threads', costPerSecond: 0,
+        capacity: { concurrencyPerWorker: 1 },
+        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
+        retries: { attempts: 1, backoffMs: 0 },
+      },
+      FIXTURE_WS,
+    );
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/math.ts');
+      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: [60_000] });
+      await until('running', () => fleet.status().running === 1);
+      fleet.cancel('busy');
+      assert.equal((await busy).kind, 'cancelled');
+      // Its worker was stopped (a busy loop cannot be interrupted) and replaced to the minimum.
+      await until('a fresh worker', () => fleet.status().workers === 1 && fleet.status().running === 0);
+      const next = await fleet.submit({ id: 'next', codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [1, 2] });
+      assert.ok(next.kind === 'done' && next.message.ok && next.message.value === 3);
+    } finally {
+      await fleet.close();
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ModelStore, ModelStoreError, PerfModel, huberLocation, reclassify } from '../../agent/router/models';
+import { mulberry32 } from '../../bench/schedule/generate';
+
+const near = (actual: number, expected: number, rel: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= rel * expected, `${what}: ${actual}, expected ${expected} ± ${rel * 100} %`);
+
+test('the static estimate is the prior until enough runs exist, then measurements take over', () => {
+  const m = new PerfModel(100);
+  assert.deepEqual(m.predict(), { ms: 100, basis: 'prior', runs: 0, spreadMs: 0 });
+  m.observe(40);
+  const one = m.predict();
+  assert.ok(one.ms < 100 && one.ms > 40, `one run blends: ${one.ms}`);
+  m.observe(42);
+  m.observe(38);
+  near(m.predict().ms, 40, 0.02, 'after 3 runs');
+  assert.equal(m.predict().basis, 'history');
+  assert.equal(new PerfModel(null).predict().basis, 'none');
+});
+
+test('one slow spike barely moves the estimate (a mean would jump)', () => {
+  const random = mulberry32(3);
+  const m = new PerfModel(null);
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = 10 * (0.95 + 0.1 * random());
+    times.push(t);
+    m.observe(t);
+  }
+  m.observe(500);
+  times.push(500);
+  near(m.predict().ms, 10, 0.05, 'after a 50× spike');
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  assert.ok(mean > 30, 'the plain mean is dragged far off');
+  assert.equal(m.shifts, 0);
+  near(huberLocation([1, 1, 1, 1, 1000]), 1, 0.05, 'huber location');
+});
+
+test('a sustained change of speed is believed after a few runs, both ways', () => {
+  const m = new PerfModel(null);
+  for (let i = 0; i < 30; i++) m.observe(10 + (i % 3));
+  for (let i = 0; i < 3; i++) m.observe(55 + i);
+  near(m.predict().ms, 56, 0.05, 'after 3 runs at 5×');
+  assert.equal(m.shifts, 1);
+  for (let i = 0; i < 3; i++) m.observe(11);
+  near(m.predict().ms, 11, 0.05, 'after recovering');
+  assert.equal(m.shifts, 2);
+});
+
+test('where input size varies, time = a·size^b is learned (StarPU-style log-log regression), robust to a spike', () => {
+  const random = mulberry32(5);
+  const m = new PerfModel(50);
+  const truth = (size: number) => 0.002 * size ** 1.5;
+  for (let i = 0; i < 40; i++) {
+    const size = 100 * 2 ** (random() * 8); // 100 .. 25,600
+    m.observe(truth(size) * (0.95 + 0.1 * random()), size);
+  }
+  m.observe(truth(1000) * 30, 1000);
+  for (const size of [150, 3000, 20000, 100000]) {
+    const p = m.predict(size);
+    assert.equal(p.basis, 'regression');
+    near(p.ms, truth(size), 0.1, `size ${size}`);
+  }
+  // Without a size, the history of times still answers.
+  assert.equal(m.predict().basis, 'history');
+});
+
+test('sizes too alike for a slope fall back to history; a fleet slowing down moves the whole curve', () => {
+  const alike = new PerfModel(null);
+  for (let i = 0; i < 10; i++) alike.observe(20, 1000 + i);
+  assert.equal(alike.predict(1000).basis, 'history');
+
+  const m = new PerfModel(null);
+  const random = mulberry32(8);
+  for (let i = 0; i < 30; i++) {
+    const size = 10 * 2 ** (random() * 6);
+    m.observe(size, size);
+  }
+  near(m.predict(200).ms, 200, 0.05, 'linear fit');
+  for (let i = 0; i < 3; i++) m.observe(4 * 100 * (i + 1), 100 * (i + 1));
+  assert.equal(m.shifts, 1);
+  near(m.predict(200).ms, 800, 0.15, 'after a 4× slowdown');
+});
+
+test('models persist to JSON and come back predicting the same; damaged files are refused naming the field', () => {
+  const store = new ModelStore();
+  store.model('a.ts#f', 'cpu', 30);
+  for (let i = 0; i < 5; i++) store.observe({ codelet: 'a.ts#f', fleet: 'cpu', ms: 12 + i, at: 1000 + i });
+  for (let i = 1; i <= 8; i++) store.observe({ codelet: 'a.ts#g', fleet: 'io', ms: 3 * i, size: i * 100 });
+  const json = JSON.parse(JSON.stringify(store.toJSON()));
+  const back = ModelStore.fromJSON(json);
+  for (const [codelet, fleet, size] of [['a.ts#f', 'cpu', undefined], ['a.ts#g', 'io', 450], ['a.ts#g', 'io', undefined]] as const) {
+    assert.deepEqual(back.predict(codelet, fleet, { size }), store.predict(codelet, fleet, { size }));
+  }
+  assert.equal(back.model('a.ts#f', 'cpu').lastAt, 1004);
+  assert.deepEqual(back.predict('a.ts#h', 'cpu', { prior: 7 }), { ms: 7, basis: 'prior', runs: 0, spreadMs: 0 });
+
+  json.models[0].model.times[2] = -4;
+  assert.throws(() => ModelStore.fromJSON(json), (e: Error) => e instanceof ModelStoreError && /models\.0\.model\.times\.2/.test(e.message));
+  assert.throws(() => ModelStore.fromJSON({ version: 9, models: [] }), /version/);
+});
+
+test('measured profiles refine the class: a "CPU-bound" codelet that mostly waits becomes I/O-bound, and says so', () => {
+  const io = reclassify('cpu-bound', { runs: 10, wallMs: 2000, cpuMs: 150 });
+  assert.equal(io!.class, 'io-bound');
+  assert.equal(io!.changed, true);
+  assert.match(io!.reason, /spends 93 % of its wall time waiting over 10 runs: io-bound, not cpu-bound as the code suggested/);
+  assert.deepEqual(io!.profile, { cpu: 0.08, memory: 0, io: 0.93, gpu: 0 });
+  const cpu = reclassify('cpu-bound', { runs: 10, wallMs: 1000, cpuMs: 950 });
+  assert.equal(cpu!.changed, false);
+  assert.equal(reclassify('io-bound', { runs: 6, wallMs: 600, cpuMs: 300, peakMemoryMb: 900 })!.class, 'memory-bound');
+  assert.equal(reclassify('cpu-bound', { runs: 2, wallMs: 100, cpuMs: 1 }), null, 'too few runs to overrule the analysis');
+});
