@@ -10,7 +10,9 @@ import { FleetManager } from './fleets/manager';
 import { Monitor } from './monitor/monitor';
 import type { RetentionPolicy } from './monitor/history';
 import { Orchestrator } from './orchestrator/orchestrator';
-import { ClassAffinityPlacement, type Placement } from './router/placement';
+import type { AdaptiveSettings } from './router/adaptive';
+import { PlacementLoop, type PlacementPolicy } from './router/learning';
+import type { Placement } from './router/placement';
 import { createHttpServer } from './server/http';
 import { attachStream, type Stream } from './server/stream';
 import { clearAgentRecord, defaultStateDir, ensureStateDir, writeAgentRecord, writeToken } from './state';
@@ -26,7 +28,10 @@ export interface AgentOptions {
   catalog?: CodeletCatalog | (() => Promise<CodeletCatalog>);
   /** Fixed fleets instead of `.codelets/fleets.json` / the default. */
   fleets?: FleetConfig[];
-  placement?: Placement;
+  /** A placement of your own, or one of ours: `learned` (default; learns from measurements) or `class-affinity`. */
+  placement?: Placement | PlacementPolicy;
+  /** Settings of the learned placement (exploration share, warm-up runs, seed, scoring weights). */
+  adaptive?: Partial<AdaptiveSettings>;
   maxBodyBytes?: number;
   retention?: RetentionPolicy;
   /** Record this agent in the state folder so `codelets run` can find it. */
@@ -47,6 +52,7 @@ export class Agent {
     readonly monitor: Monitor,
     readonly orchestrator: Orchestrator,
     readonly catalog: CodeletCatalog,
+    readonly placement: PlacementLoop,
     readonly token: string,
     readonly tokenFile: string,
     private readonly server: Server | undefined,
@@ -69,10 +75,21 @@ export class Agent {
       onConfigError: (e) => log(`fleets config: ${e.message} (the fleets in service stay: the last good ones, or the default at start)`),
     });
     const monitor = new Monitor(stateDir, () => fleets.status().fleets, options.retention);
+    // The measured class is explained against the analyser's.
+    monitor.staticClassOf = (id) => catalog.codelet(id)?.class;
+    const chosen = options.placement ?? 'learned';
+    const placement = new PlacementLoop({
+      policy: typeof chosen === 'string' ? chosen : 'class-affinity',
+      stateDir,
+      monitor,
+      fleetConfig: (id) => fleets.get(id)?.config,
+      adaptive: options.adaptive,
+      log,
+    });
     const orchestrator = new Orchestrator({
       catalog,
       fleets,
-      placement: options.placement ?? new ClassAffinityPlacement(),
+      placement: typeof chosen === 'string' ? placement.placement : chosen,
       bundles: new BundleCache(workspace, stateDir),
       monitor,
     });
@@ -80,7 +97,7 @@ export class Agent {
     let server: Server | undefined;
     let url = '';
     if (options.listen !== false) {
-      server = createHttpServer({ token, workspace, orchestrator, fleets, monitor, catalog, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, started: Date.now() });
+      server = createHttpServer({ token, workspace, orchestrator, fleets, monitor, catalog, placements: { log: placement.log, policy: typeof chosen === 'string' ? chosen : 'custom' }, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, started: Date.now() });
       stream = attachStream(server, { token, monitor, fleets: () => fleets });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
@@ -93,7 +110,7 @@ export class Agent {
     await fleets.ready();
     const recorded = options.record === true && !!server;
     if (recorded) writeAgentRecord(stateDir, { url, pid: process.pid, tokenFile, workspace, started: Date.now() });
-    const agent = new Agent(workspace, stateDir, fleets, monitor, orchestrator, catalog, token, tokenFile, server, url, recorded);
+    const agent = new Agent(workspace, stateDir, fleets, monitor, orchestrator, catalog, placement, token, tokenFile, server, url, recorded);
     agent.stream = stream;
     return agent;
   }
@@ -108,6 +125,7 @@ export class Agent {
       await new Promise<void>((r) => this.server!.close(() => r()));
     }
     await this.fleets.close();
+    this.placement.close();
     this.catalog.close?.();
     this.monitor.close();
   }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { fileStamp } from './file-stamp';
 
 interface Entry {
   /** Absolute input paths with their size + mtime at build time. */
@@ -46,7 +47,7 @@ export class BundleCache {
     const entry = this.manifest[abs];
     const t = Date.now();
     if (entry && t - (this.checked.get(abs) ?? 0) < 250) return entry.bundle;
-    if (entry && existsSync(entry.bundle) && entry.inputs.every((i) => stamp(i.file) === i.stamp)) {
+    if (entry && existsSync(entry.bundle) && entry.inputs.every((i) => fileStamp(i.file) === i.stamp)) {
       this.checked.set(abs, t);
       return entry.bundle;
     }
@@ -90,7 +91,7 @@ export class BundleCache {
     if (!existsSync(bundle)) writeFileSync(bundle, code);
     const inputs = Object.keys(result.metafile!.inputs).map((f) => {
       const file = path.resolve(this.workspace, f);
-      return { file, stamp: stamp(file) };
+      return { file, stamp: fileStamp(file) };
     });
     this.manifest[abs] = { inputs, hash, bundle };
     this.checked.set(abs, Date.now());
@@ -99,11 +100,3 @@ export class BundleCache {
   }
 }
 
-function stamp(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}

@@ -10,6 +10,7 @@ import {
   FleetsResponse,
   Health,
   MeasuredResponse,
+  PlacementsResponse,
   PROTOCOL_VERSION,
   RunResponse,
   ServerFrame,
@@ -71,6 +72,11 @@ export class AgentClient {
 
   codeletStats(id: string): Promise<CodeletStats> {
     return this.request('GET', `/v1/codelets/${encodeURIComponent(id)}/stats`, CodeletStats);
+  }
+
+  /** The last `limit` placements of a codelet (newest last), each with its candidates and scores. */
+  placements(id: string, limit?: number): Promise<PlacementsResponse> {
+    return this.request('GET', `/v1/codelets/${encodeURIComponent(id)}/placements${limit === undefined ? '' : `?limit=${limit}`}`, PlacementsResponse);
   }
 
   async metrics(): Promise<string> {

@@ -20,6 +20,45 @@ export const RunRequest = z.object({
 export type RunRequest = z.input<typeof RunRequest>;
 export type RunRequestParsed = z.output<typeof RunRequest>;
 
+/** One fleet considered by a placement, with the parts of its score (lower is better). */
+export const PlacementCandidate = z.object({
+  fleet: z.string(),
+  eligible: z.boolean(),
+  /** Why the fleet cannot run the codelet. */
+  ineligible: z.string().optional(),
+  /** Fit of the codelet's profile to the fleet's specialisation, 0..1. */
+  match: z.number(),
+  queueWaitMs: z.number(),
+  expectedMs: z.number(),
+  transferMs: z.number(),
+  finishMs: z.number(),
+  cost: z.number(),
+  /** Where the expected time comes from: measured history, size regression, the static estimate, nothing. */
+  basis: z.enum(['history', 'regression', 'prior', 'none']),
+  runs: z.number().int().min(0),
+  components: z.object({ time: z.number(), cost: z.number(), match: z.number() }),
+  /** Null for a fleet that cannot run the codelet. */
+  score: z.number().nullable(),
+});
+export type PlacementCandidate = z.infer<typeof PlacementCandidate>;
+
+/** Why a placement chose its fleet: every candidate, and whether the choice was exploration. */
+export const PlacementExplanation = z.object({
+  codelet: z.string(),
+  fleet: z.string(),
+  /** The fleet the scores alone pick (differs from `fleet` when exploring). */
+  best: z.string().nullable(),
+  /** False, or why another fleet was tried: its first runs (`warm-up`) or a re-check (`explore`). */
+  explored: z.union([z.literal(false), z.enum(['warm-up', 'explore'])]),
+  mode: z.enum(['weighted', 'cheapest-within']),
+  reason: z.string(),
+  /** Epoch ms. */
+  at: z.number(),
+  /** Best first; ineligible last. */
+  candidates: z.array(PlacementCandidate),
+});
+export type PlacementExplanation = z.infer<typeof PlacementExplanation>;
+
 /** What was measured for one invocation. Times are epoch milliseconds; sizes bytes. */
 export const InvocationRecord = z.object({
   id: z.string(),
@@ -31,6 +70,8 @@ export const InvocationRecord = z.object({
   worker: z.string(),
   attempt: z.number().int().min(1),
   placement: z.string(),
+  /** The placement's candidates and scores (learned placement only). */
+  explanation: PlacementExplanation.optional(),
   ok: z.boolean(),
   error: z.string().optional(),
   enqueued: z.number(),
@@ -145,6 +186,30 @@ export const CodeletStats = z.object({
   measured: Measured.nullable(),
 });
 export type CodeletStats = z.infer<typeof CodeletStats>;
+
+// ---------------------------------------------------------------- HTTP: GET /v1/codelets/{id}/placements
+
+/** The latest placements of a codelet (newest last), each with its invocation's outcome. */
+export const PlacementsResponse = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  codelet: z.string(),
+  /** The policy placing invocations now: `learned` or `class-affinity`. */
+  policy: z.string(),
+  placements: z.array(
+    z.object({
+      invocation: z.string(),
+      requestId: z.string(),
+      fleet: z.string(),
+      ok: z.boolean(),
+      /** Measured execution time (queue wait excluded). */
+      wallMs: z.number(),
+      end: z.number(),
+      placement: z.string(),
+      explanation: PlacementExplanation.optional(),
+    }),
+  ),
+});
+export type PlacementsResponse = z.infer<typeof PlacementsResponse>;
 
 export const ErrorBody = z.object({ v: z.literal(PROTOCOL_VERSION), error: z.string(), detail: z.string().optional() });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -43,7 +43,9 @@ program
   .option('--port <port>', 'port to listen on (0 picks a free one)', positiveInt, 0)
   .option('--workspace <folder>', 'workspace whose codelets the agent runs', '.')
   .option('--state <folder>', 'state folder (history, token)')
-  .action(async (options: { host: string; port: number; workspace: string; state?: string }) => {
+  .option('--placement <policy>', 'placement policy: learned (learns from measurements) or class-affinity', 'learned')
+  .option('--cheapest-within <percent>', 'learned placement: pick the cheapest fleet finishing within this % of the fastest')
+  .action(async (options: { host: string; port: number; workspace: string; state?: string; placement: string; cheapestWithin?: string }) => {
     const { agentCommand } = await import('./commands/agent');
     process.exitCode = await agentCommand(options);
   });

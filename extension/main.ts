@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CodeletRequest, GraphRequest, type GraphResult, type StatusParams } from '../server/lsp/protocol';
 import type { Codelet } from '../server/analysis/metadata';
 import { registerAgentFeatures } from './agent/index';
+import { startLiveFigures } from './agent/live';
 import { registerCommands } from './commands';
 import type { GraphView } from './graph/index';
 import { startGraphView } from './graph-bridge';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): CodeletsApi {
   const graphView = startGraphView(context, server);
   const agent = registerAgentFeatures(context, { output });
   registerCommands(context, { server, output, graphView, runner: (id, args) => agent.runner(id, args) });
+  startLiveFigures(context, { agent, server, graphView, output });
 
   const startIfNeeded = (document: vscode.TextDocument) => {
     if (!server.running && isAnalysedDocument(document)) {

@@ -16,9 +16,10 @@ const entries = [
   // VS Code client: `vscode` is provided by the extension host.
   { ...node, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nodeExternals] },
   // Language server: self-contained so the packaged extension needs no node_modules.
-  { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js', external: nodeExternals },
+  // Minified (like the CLI): a smaller script compiles faster, which is part of the time to the first lenses.
+  { ...node, entryPoints: ['server/lsp/main.ts'], outfile: 'dist/server.js', external: nodeExternals, minify: true },
   // The language server's analysis worker thread (loaded by dist/server.js and dist/cli.js from dist/).
-  { ...node, entryPoints: ['server/lsp/analysis-worker.ts'], outfile: 'dist/analysis-worker.js', external: nodeExternals },
+  { ...node, entryPoints: ['server/lsp/analysis-worker.ts'], outfile: 'dist/analysis-worker.js', external: nodeExternals, minify: true },
   // CLI: analyze, lsp, agent, run, fleets, schedule. Minified: V8 keeps a bundle's source in memory, and
   // the unminified one (TypeScript included) added ~50 MB to the peak of `codelets analyze` (bench:analyze).
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', external: nodeExternals, minify: true },

@@ -141,6 +141,9 @@ export class GraphApp {
       case 'focus':
         this.focusNode(m.node);
         break;
+      case 'fit':
+        this.fit();
+        break;
       case 'live':
         for (const s of m.stats) this.live.set(nodeKey(s.root, s.id), s);
         for (const r of m.requests) {

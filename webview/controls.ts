@@ -1,6 +1,6 @@
 // The toolbar (search, file filter, lanes, collapsing, neighbourhood focus, fit) and the legend, whose
 // class entries double as the class filter. Plain DOM; every label is set as text.
-import { CODELET_CLASSES } from '../server/analysis/metadata';
+import { CLASS_LABELS, CODELET_CLASSES } from '../server/analysis/metadata';
 import { el } from './dom';
 import type { CollapseMode, GroupBy } from './view-graph';
 
@@ -25,14 +25,6 @@ export interface ControlEvents {
   fit(): void;
 }
 
-const CLASS_LABEL: Record<string, string> = {
-  'cpu-bound': 'CPU-bound',
-  'io-bound': 'I/O-bound',
-  'memory-bound': 'memory-bound',
-  gpu: 'GPU',
-  mixed: 'mixed',
-  trivial: 'trivial',
-};
 
 export class Controls {
   readonly root: HTMLElement;
@@ -79,9 +71,9 @@ export class Controls {
     for (const cls of CODELET_CLASSES) {
       const button = el(
         'button',
-        { class: 'legend-class', attrs: { type: 'button', 'aria-pressed': 'true', 'data-class': cls, title: `Show or hide ${CLASS_LABEL[cls]} codelets` } },
+        { class: 'legend-class', attrs: { type: 'button', 'aria-pressed': 'true', 'data-class': cls, title: `Show or hide ${CLASS_LABELS[cls]} codelets` } },
         el('span', { class: `swatch swatch-${cls}`, attrs: { 'aria-hidden': 'true' } }),
-        el('span', { text: CLASS_LABEL[cls] }),
+        el('span', { text: CLASS_LABELS[cls] }),
       );
       button.addEventListener('click', () => events.toggleClass(cls));
       this.classButtons.set(cls, button);

@@ -81,6 +81,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('focus'), node: NodeRef }),
   /** Live figures and requests in flight from the agent. */
   z.object({ type: z.literal('live'), stats: z.array(LiveStat), requests: z.array(LiveRequest) }),
+  /** Fit the whole graph to the view, as the Fit button does. */
+  z.object({ type: z.literal('fit') }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

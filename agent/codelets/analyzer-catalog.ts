@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Codelet } from '../../server/analysis/metadata';
 import { WorkspaceAnalyzer } from '../../server/analysis/index';
 import type { CodeletCatalog } from './catalog';
+import { fileStamp } from '../file-stamp';
 
 const CHECK_EVERY_MS = 300;
 
@@ -31,7 +32,7 @@ export class AnalyzerCatalog implements CodeletCatalog {
     this.checked = now;
     let changed = false;
     for (const [file, before] of this.stamps) {
-      if (stamp(file) === before) continue;
+      if (fileStamp(file) === before) continue;
       let text: string | undefined;
       try {
         text = readFileSync(file, 'utf8');
@@ -47,15 +48,7 @@ export class AnalyzerCatalog implements CodeletCatalog {
   private rememberFiles(): void {
     const result = this.analyzer.result();
     const files = new Set([...result.codelets.map((c) => c.file), ...result.problems.map((p) => p.file)]);
-    this.stamps = new Map([...files].map((f) => path.resolve(this.root, f)).map((f) => [f, stamp(f)]));
+    this.stamps = new Map([...files].map((f) => path.resolve(this.root, f)).map((f) => [f, fileStamp(f)]));
   }
 }
 
-function stamp(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}

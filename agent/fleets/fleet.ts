@@ -74,6 +74,8 @@ export class Fleet {
     readonly config: FleetConfig,
     private readonly cwd: string,
     private readonly onChange: () => void = () => {},
+    /** `sendAhead: false` turns off sending short invocations ahead to busy workers (to measure what it buys). */
+    private readonly options: { sendAhead?: boolean } = {},
   ) {
     for (let i = 0; i < config.scaling.minWorkers; i++) this.addWorker();
     this.idleTimer = setInterval(() => this.scaleDown(), Math.max(50, Math.min(1000, config.scaling.idleMs / 2))).unref();
@@ -260,7 +262,7 @@ export class Fleet {
 
   private pickWorker(): Slot | undefined {
     const { runtime, capacity } = this.config;
-    const limit = capacity.concurrencyPerWorker + (runtime === 'threads' && this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0);
+    const limit = capacity.concurrencyPerWorker + (runtime === 'threads' && this.options.sendAhead !== false && this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0);
     let best: Slot | undefined;
     for (const w of this.workers.values()) {
       if (!w.ready || w.running.size >= limit) continue;

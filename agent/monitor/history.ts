@@ -59,16 +59,11 @@ export class HistoryStore {
     this.prune();
   }
 
-  /** One transaction for a request's invocations. */
+  /** One transaction for a batch of invocations. */
   insert(records: readonly InvocationRecord[]): void {
     if (!records.length) return;
     this.db.transaction(() => {
-      for (const r of records) {
-        this.insertStmt.run(
-          r.id, r.requestId, r.step, r.codelet, r.fleet, r.worker, r.attempt, r.placement, r.ok ? 1 : 0, r.error ?? null, r.enqueued,
-          r.start, r.end, r.queueWaitMs, r.wallMs, r.cpuMs, r.ioWaitMs, r.heapGrowthBytes, r.heapPeakBytes, r.bytesIn, r.bytesOut,
-        );
-      }
+      for (const r of records) this.insertStmt.run(row(r));
     })();
     this.inserted += records.length;
     if (this.inserted >= 1000) {
@@ -138,6 +133,13 @@ export class HistoryStore {
   close(): void {
     this.db.close();
   }
+}
+
+function row(r: InvocationRecord): unknown[] {
+  return [
+    r.id, r.requestId, r.step, r.codelet, r.fleet, r.worker, r.attempt, r.placement, r.ok ? 1 : 0, r.error ?? null, r.enqueued,
+    r.start, r.end, r.queueWaitMs, r.wallMs, r.cpuMs, r.ioWaitMs, r.heapGrowthBytes, r.heapPeakBytes, r.bytesIn, r.bytesOut,
+  ];
 }
 
 function toRecord(r: Record<string, unknown>): InvocationRecord {

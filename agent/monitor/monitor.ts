@@ -6,7 +6,10 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CodeletClass, Measured } from '../../server/analysis/metadata';
 import type { FleetStatus, InvocationRecord, MetricsEvent, RunEvent } from '../protocol';
-import { HistoryStore, percentile, type CodeletAggregate, type RetentionPolicy } from './history';
+import { HistoryStore, type CodeletAggregate, type RetentionPolicy } from './history';
+import { toMeasured } from './measured';
+
+export { toMeasured };
 
 export interface MonitorEvents {
   invocation: [InvocationRecord];
@@ -17,8 +20,6 @@ export interface MonitorEvents {
 const FLUSH_MS = 20;
 const FLUSH_RECORDS = 500;
 
-/** Heap growth above which a codelet counts as memory-bound when measured. */
-const MEMORY_BOUND_BYTES = 32 * 2 ** 20;
 
 export class Monitor extends EventEmitter<MonitorEvents> {
   readonly registry = new Registry();
@@ -30,6 +31,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   private readonly invocations: Counter<'codelet' | 'fleet' | 'outcome'>;
   private readonly requests: Counter<'entry' | 'outcome'>;
   private readonly cpuSeconds: Counter<'codelet' | 'fleet'>;
+  /** prom-client children per codelet → fleet → outcome: binding labels once keeps their hashing off each invocation. */
+  private readonly series = new Map<string, Map<string, Record<'ok' | 'error', Series>>>();
+  /** The analyser's class of a codelet, which the measured class is explained against. */
+  staticClassOf: (codelet: string) => CodeletClass | undefined = () => undefined;
   private pending: InvocationRecord[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -75,10 +80,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.requests.inc({ entry, outcome: ok ? 'ok' : 'error' });
     const touched = new Set<string>();
     for (const r of records) {
-      const outcome = r.ok ? 'ok' : 'error';
-      this.duration.observe({ codelet: r.codelet, fleet: r.fleet, outcome }, r.wallMs / 1000);
-      this.invocations.inc({ codelet: r.codelet, fleet: r.fleet, outcome });
-      this.cpuSeconds.inc({ codelet: r.codelet, fleet: r.fleet }, r.cpuMs / 1000);
+      const s = this.seriesFor(r.codelet, r.fleet)[r.ok ? 'ok' : 'error'];
+      s.duration.observe(r.wallMs / 1000);
+      s.invocations.inc();
+      s.cpuSeconds.inc(r.cpuMs / 1000);
       if (r.ok) {
         histogram(this.byCodelet, r.codelet).record(Math.max(1, Math.round(r.wallMs * 1000)));
         histogram(this.byFleet, r.fleet).record(Math.max(1, Math.round(r.wallMs * 1000)));
@@ -87,6 +92,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       // A codelet seen for the first time gets its measured figures at once, not after the cache ages.
       if (this.measuredCache.get(r.codelet)?.value === null) this.measuredCache.delete(r.codelet);
     }
+    if (this.listenerCount('metrics') === 0) return;
     for (const codelet of touched) {
       const h = this.byCodelet.get(codelet);
       const last = records.filter((r) => r.codelet === codelet).at(-1)!;
@@ -99,6 +105,22 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         fleet: last.fleet,
       });
     }
+  }
+
+  private seriesFor(codelet: string, fleet: string): Record<'ok' | 'error', Series> {
+    let byFleet = this.series.get(codelet);
+    if (!byFleet) this.series.set(codelet, (byFleet = new Map()));
+    let s = byFleet.get(fleet);
+    if (!s) {
+      const one = (outcome: 'ok' | 'error'): Series => ({
+        duration: this.duration.labels({ codelet, fleet, outcome }),
+        invocations: this.invocations.labels({ codelet, fleet, outcome }),
+        // CPU seconds carry no outcome label: both outcomes add to one series.
+        cpuSeconds: this.cpuSeconds.labels({ codelet, fleet }),
+      });
+      byFleet.set(fleet, (s = { ok: one('ok'), error: one('error') }));
+    }
+    return s;
   }
 
   /** Streams a record to subscribers as soon as it is known (the durable write happens per request). */
@@ -147,7 +169,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const cached = this.measuredCache.get(codelet);
     if (cached && !fresh && Date.now() - cached.at < 5000) return cached.value ?? undefined;
     const a = this.aggregate(codelet);
-    const value = a.runs - a.errors > 0 ? toMeasured(a) : null;
+    const value = a.runs - a.errors > 0 ? toMeasured(a, this.staticClassOf(codelet)) : null;
     this.measuredCache.set(codelet, { at: Date.now(), value });
     return value ?? undefined;
   }
@@ -159,30 +181,14 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 }
 
+interface Series {
+  duration: { observe(seconds: number): void };
+  invocations: { inc(): void };
+  cpuSeconds: { inc(seconds: number): void };
+}
+
 function histogram(map: Map<string, RecordableHistogram>, key: string): RecordableHistogram {
   let h = map.get(key);
   if (!h) map.set(key, (h = createHistogram()));
   return h;
-}
-
-/**
- * Turns history into a measured profile and class. Shares of wall time: `io` is event-loop idle time
- * (waiting on I/O and timers), `cpu` the rest (computing, or ready but waiting for a core on a busy
- * machine, which is still CPU-bound work). Memory is heap growth per run.
- */
-export function toMeasured(a: CodeletAggregate): Measured {
-  const p50 = percentile(a.walls, 50);
-  const p95 = percentile(a.walls, 95);
-  const wall = Math.max(1e-6, a.walls.reduce((s, w) => s + w, 0) / Math.max(1, a.walls.length));
-  const io = Math.min(1, a.meanIoWaitMs / wall);
-  const cpu = Math.max(0, 1 - io);
-  const memory = Math.min(1, Math.max(0, a.meanHeapGrowth) / (4 * MEMORY_BOUND_BYTES));
-  let cls: CodeletClass;
-  if (p50 < 1 && a.meanHeapGrowth < MEMORY_BOUND_BYTES) cls = 'trivial';
-  else if (a.meanHeapGrowth >= MEMORY_BOUND_BYTES) cls = 'memory-bound';
-  else if (io >= 0.6) cls = 'io-bound';
-  else if (cpu >= 0.6) cls = 'cpu-bound';
-  else cls = 'mixed';
-  const fleet = Object.entries(a.byFleet).sort((x, y) => y[1] - x[1])[0]?.[0];
-  return { runs: a.runs, p50Ms: p50, p95Ms: p95, class: cls, profile: { cpu, memory, io, gpu: 0 }, ...(fleet ? { fleet } : {}) };
 }

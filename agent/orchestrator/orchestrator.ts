@@ -209,7 +209,7 @@ export class Orchestrator {
       ctx.active.set(id, fleet);
       const outcome = await fleet.submit({ id, codelet: codelet.id, bundle, exportPath: codelet.invoke.exportPath, args });
       ctx.active.delete(id);
-      const record = toRecord(outcome, { id, requestId: ctx.id, step, codelet: codelet.id, fleet: fleet.id, attempt, placement: decision.reason, bytesIn });
+      const record = toRecord(outcome, { id, requestId: ctx.id, step, codelet: codelet.id, fleet: fleet.id, attempt, placement: decision.reason, bytesIn, ...(decision.explanation ? { explanation: decision.explanation } : {}) });
       ctx.records.push(record);
       monitor.announce(record);
 
@@ -244,7 +244,7 @@ function toFailure(error: unknown): InvocationFailure {
 
 function toRecord(
   outcome: FleetOutcome,
-  base: Pick<InvocationRecord, 'id' | 'requestId' | 'step' | 'codelet' | 'fleet' | 'attempt' | 'placement' | 'bytesIn'>,
+  base: Pick<InvocationRecord, 'id' | 'requestId' | 'step' | 'codelet' | 'fleet' | 'attempt' | 'placement' | 'explanation' | 'bytesIn'>,
 ): InvocationRecord {
   const t = now();
   if (outcome.kind === 'done') {

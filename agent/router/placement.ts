@@ -1,7 +1,9 @@
 // Where an invocation runs. The orchestrator only knows the `Placement` interface, so the simple policy
-// here (class → specialisation, then earliest expected start) can be replaced by a scoring/DAG policy.
+// here (class → specialisation, then earliest expected start) stays as an option beside the learned policy
+// (router/adaptive/learned-placement.ts), which the agent uses by default.
 import type { Codelet, CodeletClass } from '../../server/analysis/metadata';
 import type { Specialisation } from '../fleets/config';
+import type { PlacementExplanation } from '../protocol';
 
 /** What placement may know of a fleet: its kind and when a new invocation would start there. */
 export interface FleetView {
@@ -14,6 +16,8 @@ export interface PlacementDecision {
   fleet: string;
   /** Why, for the response and the logs: `cpu-bound → cpu (starts in ~0 ms)`. */
   reason: string;
+  /** Every candidate with its score, for the response and `GET /v1/codelets/{id}/placements`. */
+  explanation?: PlacementExplanation;
 }
 
 export interface Placement {

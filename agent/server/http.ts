@@ -3,6 +3,7 @@
 //   GET  /v1/fleets              FleetsResponse
 //   GET  /v1/codelets            MeasuredResponse: measured figures of every codelet with history
 //   GET  /v1/codelets/{id}/stats CodeletStats (id URL-encoded)
+//   GET  /v1/codelets/{id}/placements?limit=N  PlacementsResponse: the last N placements, explained
 //   GET  /metrics                Prometheus text
 //   GET  /healthz                Health (no token)
 // Bodies above maxBodyBytes get 413; invalid JSON or fields get 400 naming the problem.
@@ -13,7 +14,8 @@ import type { Monitor } from '../monitor/monitor';
 import { percentile } from '../monitor/history';
 import { RequestInputError, type Orchestrator } from '../orchestrator/orchestrator';
 import type { CodeletCatalog } from '../codelets/catalog';
-import { describeZodError, PROTOCOL_VERSION, RunRequest, type CodeletStats, type ErrorBody, type RunResponse } from '../protocol';
+import type { PlacementLog } from '../router/learning';
+import { describeZodError, PROTOCOL_VERSION, RunRequest, type CodeletStats, type ErrorBody, type PlacementsResponse, type RunResponse } from '../protocol';
 
 export interface HttpDeps {
   token: string;
@@ -22,6 +24,7 @@ export interface HttpDeps {
   fleets: FleetManager;
   monitor: Monitor;
   catalog: CodeletCatalog;
+  placements?: { log: PlacementLog; policy: string };
   maxBodyBytes: number;
   started: number;
 }
@@ -110,6 +113,11 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     }
     return sendJson(res, 200, codeletStats(deps, id));
   }
+  const placements = /^\/v1\/codelets\/(.+)\/placements$/.exec(route);
+  if (placements) {
+    allow(req, 'GET');
+    return sendJson(res, 200, codeletPlacements(deps, decodeId(placements[1]!), url.searchParams.get('limit')));
+  }
   if (route === '/metrics') {
     allow(req, 'GET');
     const text = await deps.monitor.registry.metrics();
@@ -118,6 +126,25 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     return;
   }
   throw new HttpError(404, `no route ${route}`);
+}
+
+function decodeId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new HttpError(400, 'codelet id is not valid URL encoding');
+  }
+}
+
+function codeletPlacements(deps: HttpDeps, id: string, limitParam: string | null): PlacementsResponse {
+  let limit = 20;
+  if (limitParam !== null) {
+    limit = Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, `limit: must be a whole number from 1 to 1000, got "${limitParam}"`);
+  }
+  const latest = deps.placements?.log.latest(id, limit) ?? [];
+  if (latest.length === 0 && !deps.catalog.codelet(id)) throw new HttpError(404, `unknown codelet "${id}": not in the workspace and never placed`);
+  return { v: PROTOCOL_VERSION, codelet: id, policy: deps.placements?.policy ?? 'unknown', placements: latest };
 }
 
 function codeletStats(deps: HttpDeps, id: string): CodeletStats {

@@ -52,9 +52,16 @@ export function attachStream(server: Server, deps: { token: string; monitor: Mon
   const broadcast = (topic: Topic, frame: ServerFrame): void => {
     for (const [ws, topics] of subscriptions) if (topics.has(topic)) send(ws, frame);
   };
-  const onInvocation = (invocation: InvocationRecord): void => broadcast('invocations', { v: PROTOCOL_VERSION, type: 'invocation', invocation });
-  const onRun = (event: RunEvent): void => broadcast('runs', { v: PROTOCOL_VERSION, type: 'run', event });
-  const onMetrics = (metrics: MetricsEvent): void => broadcast('metrics', { v: PROTOCOL_VERSION, type: 'metrics', metrics });
+  // Frames are built only when someone listens: these fire on every invocation and request.
+  const onInvocation = (invocation: InvocationRecord): void => {
+    if (subscriptions.size) broadcast('invocations', { v: PROTOCOL_VERSION, type: 'invocation', invocation });
+  };
+  const onRun = (event: RunEvent): void => {
+    if (subscriptions.size) broadcast('runs', { v: PROTOCOL_VERSION, type: 'run', event });
+  };
+  const onMetrics = (metrics: MetricsEvent): void => {
+    if (subscriptions.size) broadcast('metrics', { v: PROTOCOL_VERSION, type: 'metrics', metrics });
+  };
   deps.monitor.on('invocation', onInvocation);
   deps.monitor.on('run', onRun);
   deps.monitor.on('metrics', onMetrics);

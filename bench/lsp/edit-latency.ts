@@ -44,7 +44,20 @@ async function main(): Promise<void> {
     const first = await client.resolvedLenses(file);
     const firstMs = performance.now() - started;
     if (!first.length) throw new Error(`no lenses in ${file}`);
+    // The first lenses may come from a first look at the file, before the whole workspace is analysed:
+    // they must name the same dependencies as the final ones; some estimates may still be coming.
+    const status = await client.analysed();
+    const analysedMs = performance.now() - started;
+    if (status.state !== 'ready') throw new Error(`analysis failed: ${status.message}`);
     const rssAfterAnalysis = rssMb(client.child.pid!);
+    const final = await client.resolvedLenses(file);
+    const deps = (lens: CodeLens) => lens.command?.title.match(/(\d+|no) deps?$/)?.[0] ?? '';
+    const summaries = first.filter((lens) => deps(lens) !== '');
+    const depsMismatches = first.filter((lens, i) => deps(lens) !== deps(final[i]!)).length;
+    if (final.length !== first.length || depsMismatches > 0) {
+      throw new Error(`first lenses disagree with the final ones: ${depsMismatches} dependency counts differ; first ${JSON.stringify(first.map((l) => l.command?.title))}, final ${JSON.stringify(final.map((l) => l.command?.title))}`);
+    }
+    const estimating = summaries.filter((lens) => lens.command!.title.includes('estimating')).length;
     const firstLine = first[0]!.range.start.line;
 
     // One-line edits: insert a comment line at the top, then take it out again. Lenses must move down
@@ -79,6 +92,11 @@ async function main(): Promise<void> {
       codelets: (await client.analysed()).codelets,
       loadAverage: os.loadavg()[0]!.toFixed(2),
       firstLensesMs: Math.round(firstMs),
+      firstLensesEstimating: estimating,
+      // The server logs how long its first look at the file took inside the preview worker.
+      firstLookMs: Number(client.logs.map((line) => line.match(/first look at .* in (\d+) ms/)?.[1]).find((ms) => ms !== undefined) ?? NaN),
+      firstLensesSummaries: summaries.length,
+      wholeAnalysisMs: Math.round(analysedMs),
       lensesInFile: first.length,
       edits: samples.length,
       editToLensesP50Ms: Number(percentile(sorted, 50).toFixed(1)),
@@ -91,7 +109,9 @@ async function main(): Promise<void> {
       rssAfterEditsMb: Math.round(rssMb(client.child.pid!)),
       peakRssMb: Math.round(hwmMb(client.child.pid!)),
     };
-    console.log(`first lenses after initialize: ${result.firstLensesMs} ms (goal ≤ 2000 ms)`);
+    console.log(`first lenses after initialize: ${result.firstLensesMs} ms (goal ≤ 2000 ms); ${estimating} of ${summaries.length} summaries still estimating, every dependency count as in the final lenses`);
+    console.log(`  of which the first look at the file (preview worker): ${result.firstLookMs} ms`);
+    console.log(`whole workspace analysed after initialize: ${result.wholeAnalysisMs} ms`);
     console.log(`edit → fresh lenses over ${result.edits} edits: p50 ${result.editToLensesP50Ms} ms, p95 ${result.editToLensesP95Ms} ms, max ${result.editToLensesMaxMs} ms (goal p95 ≤ 50 ms)`);
     console.log(`  the codeLens answer alone (before the ${first.length} resolves): p50 ${result.editToUnresolvedLensesP50Ms} ms`);
     console.log(`of which WorkspaceAnalyzer.update: p50 ${result.analyserUpdateP50Ms} ms, p95 ${result.analyserUpdateP95Ms} ms (${analyser.length} updates)`);

@@ -6,17 +6,8 @@
 //   pre-determined optimal schedules.
 // - heterogeneousGraph: HEFT-paper style (per-fleet times with heterogeneity beta, transfer costs by CCR).
 import type { DagInput } from '../../agent/router/dag/graph';
+import { seededRandom } from '../../agent/router/random';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (random: () => number, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
@@ -25,7 +16,7 @@ function homogeneousFleets(workers: number) {
 }
 
 export function stgGraph(opts: { n: number; workers: number; seed: number; structure?: 'sameprob' | 'layrprob'; avgDegree?: number }): DagInput {
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   const { n } = opts;
   const structure = opts.structure ?? (opts.seed % 2 ? 'sameprob' : 'layrprob');
   const avgDegree = opts.avgDegree ?? 1 + random() * 3;
@@ -51,7 +42,7 @@ export function stgGraph(opts: { n: number; workers: number; seed: number; struc
  * at or after its finish, so the packed schedule is valid and optimal (L = total work / workers).
  */
 export function packedGraph(opts: { n: number; workers: number; seed: number; density?: number }): DagInput & { optimum: number } {
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   const { n, workers: m } = opts;
   const durations = Array.from({ length: n }, () => int(random, 1, 10));
   // Deal tasks to workers so their loads are equal: fill each worker up to L, splitting nothing:
@@ -101,7 +92,7 @@ export function packedGraph(opts: { n: number; workers: number; seed: number; de
 /** Heterogeneous fleets (HEFT-paper style): beta = heterogeneity of times, ccr = transfer / compute. */
 export function heterogeneousGraph(opts: { n: number; fleets: number; workersPerFleet?: number; seed: number; beta?: number; ccr?: number }): DagInput {
   const base = stgGraph({ n: opts.n, workers: 1, seed: opts.seed });
-  const random = mulberry32(opts.seed * 7919 + 13);
+  const random = seededRandom(opts.seed * 7919 + 13);
   const beta = opts.beta ?? 1;
   const ccr = opts.ccr ?? 0.5;
   const fleets = Array.from({ length: opts.fleets }, (_, f) => ({ id: `F${f}`, workers: opts.workersPerFleet ?? 1 + (f % 3) }));

@@ -2,11 +2,20 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Agent } from '../../agent/agent';
+import { PLACEMENT_POLICIES, type PlacementPolicy } from '../../agent/router/learning';
 import { UsageError } from '../usage-error';
 
-export async function agentCommand(options: { host: string; port: number; workspace: string; state?: string }): Promise<number> {
+export async function agentCommand(options: { host: string; port: number; workspace: string; state?: string; placement?: string; cheapestWithin?: string }): Promise<number> {
   const workspace = path.resolve(options.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`workspace folder ${workspace} does not exist`);
+  const placement = (options.placement ?? 'learned') as PlacementPolicy;
+  if (!PLACEMENT_POLICIES.includes(placement)) throw new UsageError(`--placement: unknown policy "${options.placement}"; use ${PLACEMENT_POLICIES.join(' or ')}`);
+  let cheapestWithin: number | undefined;
+  if (options.cheapestWithin !== undefined) {
+    cheapestWithin = Number(options.cheapestWithin.replace(/%$/, ''));
+    if (!Number.isFinite(cheapestWithin) || cheapestWithin < 0 || cheapestWithin > 1000) throw new UsageError(`--cheapest-within: expected a percentage from 0 to 1000, got "${options.cheapestWithin}"`);
+    if (placement !== 'learned') throw new UsageError('--cheapest-within applies to --placement learned only');
+  }
   // Worker threads share the agent's working directory: codelets resolve relative paths from the workspace.
   process.chdir(workspace);
   const agent = await Agent.start({
@@ -15,6 +24,8 @@ export async function agentCommand(options: { host: string; port: number; worksp
     host: options.host,
     port: options.port,
     record: true,
+    placement,
+    ...(cheapestWithin === undefined ? {} : { adaptive: { scoring: { cheapestWithin: cheapestWithin / 100 } } }),
     log: (line) => process.stderr.write(`codelets agent: ${line}\n`),
   });
   process.stdout.write(`codelets agent listening on ${agent.url}\ntoken file: ${agent.tokenFile}\nworkspace: ${agent.workspace}\nstate: ${agent.stateDir}\n`);

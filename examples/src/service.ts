@@ -1,5 +1,7 @@
 // The request handler: loads orders and events (independent I/O), then summarises orders, fingerprints and
-// indexes events (three independent computations), and returns the report.
+// indexes events (three independent computations) while archiving the events durably (I/O that waits on
+// the disk), and returns the report.
+import { archiveEvents } from './archive';
 import { fingerprintEvents } from './fingerprint';
 import { loadEvents, loadOrders } from './loaders';
 import { buildSearchIndex } from './search-index';
@@ -12,7 +14,8 @@ export async function handleReport(dataDir: string): Promise<Report> {
   const summary = summariseOrders(orders);
   const fingerprint = fingerprintEvents(events);
   const index = buildSearchIndex(events);
+  const archive = await archiveEvents(dataDir, events);
   const orderCount = countOf(orders);
   const eventCount = countOf(events);
-  return { summary, fingerprint, index, generatedFrom: { orders: orderCount, events: eventCount } };
+  return { summary, fingerprint, index, archive, generatedFrom: { orders: orderCount, events: eventCount } };
 }

@@ -30,9 +30,17 @@ export interface IndexSummary {
   topTerms: { term: string; count: number }[];
 }
 
+/** What archiveEvents wrote: segment files, their total size, and the folder (relative to the data's parent). */
+export interface ArchiveManifest {
+  segments: number;
+  bytes: number;
+  path: string;
+}
+
 export interface Report {
   summary: OrderSummary;
   fingerprint: string;
   index: IndexSummary;
+  archive: ArchiveManifest;
   generatedFrom: { orders: number; events: number };
 }

@@ -53,6 +53,39 @@ export class AgentSupervisor {
     return this.starting;
   }
 
+  /**
+   * A client of an agent that is already running (ours, one starting, or one recorded in the workspace's
+   * state folder); never starts one. For watchers such as the live figures.
+   */
+  async current(): Promise<AgentClient | undefined> {
+    if (this.client && this.state === 'ready') {
+      try {
+        await this.client.health();
+        return this.client;
+      } catch {
+        // Gone: look for its successor below.
+      }
+    }
+    if (this.starting) return this.starting.catch(() => undefined);
+    if (this.disposed || this.child) return undefined;
+    try {
+      if (this.options.url) {
+        const client = new AgentClient(this.options.url, this.options.token ?? process.env.CODELETS_TOKEN ?? '');
+        await client.health();
+        this.client = client;
+        this.set('ready', this.options.url);
+        return client;
+      }
+      const running = await runningAgent(this.options.workspace);
+      if (!running) return undefined;
+      this.client = running.client;
+      this.set('ready', running.record.url);
+      return running.client;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Pid of the agent process this supervisor started (undefined when it uses someone else's). */
   pid(): number | undefined {
     return this.child?.pid;

@@ -21,6 +21,8 @@ export class GraphController implements GraphView, vscode.WebviewViewProvider, v
   private rendered: { revision: number; nodes: number } | null = null;
   private renderWaiters: ((r: { nodes: number }) => void)[] = [];
   private focusRequest: { seq: number; ref: NodeRef; at: number } | null = null;
+  private fitRequest: { seq: number; at: number } | null = null;
+  private readonly fitSent = new WeakMap<GraphSurface, number>();
   private cursor: NodeRef | null = null;
   private readonly stats = new Map<string, LiveStat>();
   private readonly requests = new Map<string, LiveRequest>();
@@ -83,6 +85,12 @@ export class GraphController implements GraphView, vscode.WebviewViewProvider, v
       else this.requests.set(r.requestId, r);
     }
     for (const s of this.surfaces) s.post({ type: 'live', stats, requests });
+  }
+
+  fit(): void {
+    // Like a focus request: pages still loading get it with their replay (after the focus, so it wins).
+    this.fitRequest = { seq: (this.fitRequest?.seq ?? 0) + 1, at: Date.now() };
+    for (const s of this.surfaces) void this.replay(s);
   }
 
   dispose(): void {
@@ -164,6 +172,10 @@ export class GraphController implements GraphView, vscode.WebviewViewProvider, v
     const focus = this.focusRequest;
     if (focus && surface.sentFocus !== focus.seq && Date.now() - focus.at < FOCUS_REQUEST_TTL_MS) {
       if (surface.post({ type: 'focus', node: focus.ref })) surface.sentFocus = focus.seq;
+    }
+    const fit = this.fitRequest;
+    if (fit && this.fitSent.get(surface) !== fit.seq && Date.now() - fit.at < FOCUS_REQUEST_TTL_MS) {
+      if (surface.post({ type: 'fit' })) this.fitSent.set(surface, fit.seq);
     }
   }
 

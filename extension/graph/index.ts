@@ -26,6 +26,8 @@ export interface GraphView extends vscode.Disposable {
    * request with `done: true` is removed). `root` is the workspace root index, 0 with one root.
    */
   pushLive(update: { stats?: LiveStat[]; requests?: LiveRequest[] }): void;
+  /** Fits the graph to the view in every visible page (the page's Fit button). */
+  fit(): void;
 }
 
 export { GRAPH_VIEW_ID, GRAPH_PANEL_TYPE, SHOW_GRAPH_COMMAND, OPEN_GRAPH_PANEL_COMMAND } from './ids';

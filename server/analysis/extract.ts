@@ -264,6 +264,31 @@ function shapeOf(sf: ts.SourceFile, boundaries: Boundary[]): string {
   return out + sf.text.slice(at);
 }
 
+/**
+ * Whether two shapes (see `shapeOf`) differ only in comments and white space: then importers need no new
+ * look. Tokens are compared without a parser, so a shape with a `/` (regular expression or division) or a
+ * template with substitutions, which a bare scanner may misread, counts as changed.
+ */
+export function sameShape(a: string, b: string): boolean {
+  if (a === b) return true;
+  // The first line lists the codelets (ids, exports): it must match as it is.
+  const na = a.indexOf('\n');
+  if (na !== b.indexOf('\n') || a.slice(0, na) !== b.slice(0, na)) return false;
+  const ta = shapeTokens(a.slice(na + 1));
+  return ta !== undefined && ta === shapeTokens(b.slice(na + 1));
+}
+
+function shapeTokens(text: string): string | undefined {
+  const { SyntaxKind } = ts;
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  const parts: string[] = [];
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === SyntaxKind.SlashToken || kind === SyntaxKind.SlashEqualsToken || kind === SyntaxKind.TemplateHead || kind === SyntaxKind.Unknown) return undefined;
+    parts.push(scanner.getTokenText());
+  }
+  return parts.join('\u0000');
+}
+
 function requireSpecifier(expr: ts.Expression): ts.StringLiteral | undefined {
   const e = unwrapExpression(expr);
   if (isCallExpression(e) && isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {

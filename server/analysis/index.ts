@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Boundary } from './boundaries';
-import type { ts } from 'ts-morph';
-import { extractFile, registerFile, unregisterFile, type ExtractContext } from './extract';
+import { ts } from 'ts-morph';
+import { extractFile, registerFile, sameShape, unregisterFile, type ExtractContext } from './extract';
 import type { FileFacts } from './facts';
 import { Linker } from './link';
 import { SCHEMA_VERSION, type AnalysisResult, type Codelet, type Problem } from './metadata';
@@ -42,6 +42,8 @@ export class WorkspaceAnalyzer {
   private linker = new Linker();
   private context: ExtractContext | undefined;
   private cached: AnalysisResult | undefined;
+  /** The partial program of `preview`, grown as more files are looked at. */
+  private previewProgram: WorkspaceProgram | undefined;
 
   /** Throws AnalyzerInputError when the folder does not exist or holds no sources. */
   static open(options: AnalyzerOptions): WorkspaceAnalyzer {
@@ -127,7 +129,7 @@ export class WorkspaceAnalyzer {
     for (const name of redo) extractOne(name);
     if (!sf && old) for (const id of this.linker.replace(old.facts.codelets.map((c) => c.boundary.id), [])) seeds.add(id);
 
-    const shapeChanged = !old || !sf || this.files.get(abs)?.facts.shape !== oldShape;
+    const shapeChanged = !old || !sf || !sameShape(this.files.get(abs)?.facts.shape ?? '', oldShape ?? '');
     const changedFiles = new Set<string>([workspace.relative(abs)]);
     if (shapeChanged) {
       // Importers resolve names into this file: they get a new look, and so do importers of files that
@@ -186,10 +188,103 @@ export class WorkspaceAnalyzer {
   }
 
   problems(file?: string): Problem[] {
-    const all = this.result().problems;
-    if (file === undefined) return all;
+    if (file === undefined) return this.result().problems;
+    // One file's share of `result().problems`, in the same order, without building the whole result
+    // (the language server asks after every edit).
+    if (!this.workspace) this.build();
+    const abs = normal(path.resolve(this.root, file));
     const rel = path.relative(this.root, path.resolve(this.root, file)).split(path.sep).join('/');
-    return all.filter((p) => p.file === rel);
+    const own = this.config.problems.filter((p) => p.file === rel);
+    const state = this.files.get(abs);
+    if (state) for (const p of [...(this.workspace!.readProblems.get(abs) ?? []), ...state.facts.problems]) if (p.file === rel) own.push(p);
+    return own;
+  }
+
+  /**
+   * A first look at a few files (an editor's open documents) before the whole workspace is analysed, in
+   * a fraction of the time. A program of just these files, the files they import, and further levels of
+   * imports while `maxFiles` allows (re-exports are always followed, so every imported name resolves) is
+   * parsed, bound and put through both passes. Calls resolve through the checker exactly as in the whole
+   * analysis, so dependencies are the same; a codelet's figures depend only on what it calls, so they are
+   * final unless it calls, directly or not, into a file whose own imports were left out: such ids are
+   * `pending` (their class and estimate may still change). Touches nothing `analyze`/`update` use.
+   * `texts`: editor texts that differ from the files on disk.
+   */
+  preview(files: string[], texts: Map<string, string> = new Map(), maxFiles = 20): { codelets: Codelet[]; pending: string[] } {
+    const wanted = files.map((f) => normal(path.resolve(this.root, f)));
+    if (this.workspace) return { codelets: wanted.flatMap((f) => this.codelets(f)), pending: [] };
+    const rootNames = new Set(this.config.rootNames);
+    const start = wanted.filter((f) => rootNames.has(f) && !isDeclarationFileName(f));
+    if (!start.length) return { codelets: [], pending: [] };
+    const program = (this.previewProgram ??= new WorkspaceProgram(this.root, this.config, start));
+    for (const [file, text] of texts) program.setText(normal(path.resolve(this.root, file)), text);
+
+    // Breadth first over imports; re-exports come along at once (they are part of the importer's names).
+    const chosen = new Set<string>(start);
+    const importsOf = (file: string) => program.importsOf.get(file) ?? [];
+    let level = [...start];
+    let first = true;
+    while (level.length) {
+      program.partial([...chosen], false);
+      // Re-export chains of what was just added, to the end.
+      const pendingReexports = [...level];
+      while (pendingReexports.length) {
+        const added: string[] = [];
+        for (const file of pendingReexports.splice(0)) {
+          for (const i of importsOf(file)) if (i.reexport && rootNames.has(i.target) && !chosen.has(i.target)) { chosen.add(i.target); added.push(i.target); level.push(i.target); }
+        }
+        if (!added.length) break;
+        program.partial([...chosen], false);
+        pendingReexports.push(...added);
+      }
+      const next = new Set<string>();
+      for (const file of level) for (const i of importsOf(file)) if (rootNames.has(i.target) && !chosen.has(i.target)) next.add(i.target);
+      // The first level (what the files themselves import) always joins: their own calls must resolve.
+      if (!next.size || (!first && chosen.size + next.size > maxFiles)) break;
+      for (const f of next) chosen.add(f);
+      level = [...next];
+      first = false;
+    }
+    program.partial([...chosen], true);
+
+    const ctx: ExtractContext = {
+      checker: program.checker,
+      isWorkspaceFile: (fileName) => program.isWorkspaceFile(fileName),
+      relative: (fileName) => program.relative(fileName),
+      codeletByDecl: new Map(),
+      stateByDecl: new Map(),
+      aliasPrefixes: Object.keys(program.options.paths ?? {}).map((key) => key.replace(/\*.*$/, '')),
+      memberNames: new Map(),
+      stateNames: new Map(),
+    };
+    const sources = [...chosen].map((f) => program.program.getSourceFile(f)).filter((sf): sf is ts.SourceFile => !!sf && !sf.isDeclarationFile);
+    const registered = sources.map((sf) => registerFile(sf, program.relative(sf.fileName), ctx));
+    const linker = new Linker();
+    const seeds: string[] = [];
+    const byFile = new Map<string, string[]>();
+    sources.forEach((sf, i) => {
+      const facts = extractFile(sf, sf.fileName, program.relative(sf.fileName), registered[i]!.boundaries, registered[i]!.state, ctx, []);
+      linker.replace([], facts.codelets);
+      byFile.set(sf.fileName, facts.codelets.map((c) => c.boundary.id));
+      for (const c of facts.codelets) seeds.push(c.boundary.id);
+    });
+    linker.run(seeds);
+
+    // Unsettled: codelets of files with imports left out, and (up the call graph) everything calling them.
+    const pending = new Set<string>();
+    for (const sf of sources) {
+      const complete = ts.isExternalModule(sf) && importsOf(sf.fileName).every((i) => !rootNames.has(i.target) || chosen.has(i.target));
+      if (!complete) for (const id of byFile.get(sf.fileName) ?? []) pending.add(id);
+    }
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [id, f] of linker.facts) {
+        if (pending.has(id)) continue;
+        if (f.calls.some((c) => pending.has(c.callee!))) { pending.add(id); grew = true; }
+      }
+    }
+    const codelets = start.flatMap((f) => (byFile.get(f) ?? []).map((id) => linker.codelets.get(id)).filter((c): c is Codelet => !!c));
+    return { codelets, pending: codelets.filter((c) => pending.has(c.id)).map((c) => c.id) };
   }
 
   private newContext(): ExtractContext {

@@ -39,7 +39,8 @@ export class Linker {
       if (f) for (const c of f.calls) this.callers.get(c.callee!)?.delete(id);
       this.facts.delete(id);
       this.derived.delete(id);
-      this.codelets.delete(id);
+      // The old record stays until `run` rebuilds it, so a record that comes out the same is not reported
+      // as changed (an importer re-extracted after an edit usually is unchanged).
       this.outEdges.delete(id);
       touched.add(id);
     }

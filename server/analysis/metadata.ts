@@ -22,6 +22,16 @@ export const CODELET_CLASSES = ['cpu-bound', 'io-bound', 'memory-bound', 'gpu', 
 export const CodeletClass = z.enum(CODELET_CLASSES);
 export type CodeletClass = z.infer<typeof CodeletClass>;
 
+/** How every view (lenses, hovers, the graph's legend) names a class, so they always agree. */
+export const CLASS_LABELS: Record<CodeletClass, string> = {
+  'cpu-bound': 'CPU-bound',
+  'io-bound': 'I/O-bound',
+  'memory-bound': 'memory-bound',
+  gpu: 'GPU',
+  mixed: 'mixed',
+  trivial: 'trivial',
+};
+
 /**
  * `function`: a top-level function declaration; `const-function`: an arrow or function expression bound
  * to a module-level const; `method`: a class method (static or not); `object-method`: a method or
@@ -95,6 +105,8 @@ export const Measured = z.object({
   class: CodeletClass,
   profile: Profile,
   fleet: z.string().optional(),
+  /** Why the measurements give this class, against the static one (`spends 85 % of its wall time waiting over 12 runs: io-bound, not cpu-bound as the code suggested`). */
+  reason: z.string().optional(),
 });
 export type Measured = z.infer<typeof Measured>;
 

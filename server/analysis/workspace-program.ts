@@ -114,10 +114,17 @@ function withinWorkspace(root: string, resolved: ts.ResolvedModuleFull | undefin
   return file.startsWith(root + '/') && !file.includes('/node_modules/') && !resolved.isExternalLibraryImport;
 }
 
+function sameParseOptions(a: ts.ScriptTarget | ts.CreateSourceFileOptions | undefined, b: ts.ScriptTarget | ts.CreateSourceFileOptions): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  return a.languageVersion === b.languageVersion && a.impliedNodeFormat === b.impliedNodeFormat && a.jsDocParsingMode === b.jsDocParsingMode;
+}
+
 interface CachedFile {
   text: string;
   sourceFile?: ts.SourceFile;
   key?: string;
+  /** The parse options of `sourceFile`. */
+  options?: ts.ScriptTarget | ts.CreateSourceFileOptions;
 }
 
 /**
@@ -150,13 +157,35 @@ export class WorkspaceProgram {
   private readonly files = new Map<string, CachedFile>();
   private readonly host: ts.CompilerHost;
 
-  constructor(root: string, config: ProgramConfig) {
+  /**
+   * Workspace files each file imports (resolved), and whether through a re-export (`export … from`);
+   * recorded as the program resolves them, for `partial`.
+   */
+  readonly importsOf = new Map<string, { target: string; reexport: boolean }[]>();
+
+  /** `only`: a partial program of just these files (see `partial`); the checker then comes from `partial`. */
+  constructor(root: string, config: ProgramConfig, only?: string[]) {
     this.root = root;
     this.options = analysisOptions(config.options);
     this.rootNames = new Set(config.rootNames);
     this.host = this.createHost();
+    if (only) {
+      this.program = ts.createProgram({ rootNames: only, options: { ...this.options, noResolve: true }, host: this.host });
+      this.checker = undefined as unknown as ts.TypeChecker;
+      return;
+    }
     this.program = ts.createProgram({ rootNames: [...this.rootNames], options: this.options, host: this.host });
     this.checker = this.program.getTypeChecker();
+  }
+
+  /**
+   * A program of exactly `files` (imports are resolved and recorded in `importsOf`, but the files they
+   * name join only when listed): a first look at a few files without parsing the whole workspace. Parsed
+   * files are kept, so growing the list costs only the new files. `bind`: make the checker too.
+   */
+  partial(files: string[], bind: boolean): void {
+    this.program = ts.createProgram({ rootNames: files, options: { ...this.options, noResolve: true }, host: this.host, oldProgram: this.program });
+    if (bind) this.checker = this.program.getTypeChecker();
   }
 
   isWorkspaceFile(fileName: string): boolean {
@@ -249,6 +278,9 @@ export class WorkspaceProgram {
     const getSourceFile = (fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): ts.SourceFile | undefined => {
       let name = names.get(fileName);
       if (name === undefined) names.set(fileName, (name = normal(fileName)));
+      // Fast path, taken by every unchanged file on a rebuild: same parse options as last time.
+      const known = this.files.get(name);
+      if (known?.sourceFile && sameParseOptions(known.options, languageVersion)) return known.sourceFile;
       const key = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}|${languageVersion.impliedNodeFormat}|${languageVersion.jsDocParsingMode}` : String(languageVersion);
       const shared = !this.rootNames.has(name) && /\/node_modules\//.test(name);
       if (shared) {
@@ -262,7 +294,10 @@ export class WorkspaceProgram {
         entry = { text };
         if (!shared) this.files.set(name, entry);
       }
-      if (entry.sourceFile && entry.key === key) return entry.sourceFile;
+      if (entry.sourceFile && entry.key === key) {
+        entry.options = languageVersion;
+        return entry.sourceFile;
+      }
       let sourceFile: ts.SourceFile;
       try {
         sourceFile = ts.createSourceFile(fileName, entry.text, languageVersion, false);
@@ -276,6 +311,7 @@ export class WorkspaceProgram {
       else {
         entry.sourceFile = sourceFile;
         entry.key = key;
+        entry.options = languageVersion;
       }
       return sourceFile;
     };
@@ -290,11 +326,20 @@ export class WorkspaceProgram {
         // Only the resolution is kept: the failed lookup locations serve file watchers, which we are not.
         return { resolvedModule: withinWorkspace(this.root, result.resolvedModule) ? result.resolvedModule : undefined };
       });
+    const recordingResolve: typeof resolveModuleNameLiterals = (literals, containingFile, redirected, options, containingSourceFile) => {
+      const resolved = resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile);
+      const imports: { target: string; reexport: boolean }[] = [];
+      resolved.forEach((r, i) => {
+        if (r.resolvedModule) imports.push({ target: normal(r.resolvedModule.resolvedFileName), reexport: literals[i]!.parent?.kind === ts.SyntaxKind.ExportDeclaration });
+      });
+      this.importsOf.set(normal(containingFile), imports);
+      return resolved;
+    };
     const host: ts.CompilerHost = {
       ...base,
       // JSDoc matters for types only in JavaScript; TypeScript files skip parsing it, as tsc does.
       jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
-      resolveModuleNameLiterals,
+      resolveModuleNameLiterals: recordingResolve,
       resolveTypeReferenceDirectiveReferences: (refs) => refs.map(() => ({ resolvedTypeReferenceDirective: undefined })),
       getSourceFile,
       getDefaultLibLocation: () => LIB_DIR,

@@ -19,7 +19,7 @@ export class AnalysisWorker {
   onProblems: ProblemsListener = () => {};
 
   constructor(
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
     /** Next to the bundle that runs the server: dist/server.js or dist/cli.js. */
     private readonly script = path.join(__dirname, 'analysis-worker.js'),
   ) {}

@@ -6,7 +6,9 @@ export type ToWorker =
   | { type: 'analyze'; seq: number; root: string; include?: string[]; exclude?: string[] }
   | { type: 'update'; seq: number; root: string; file: string; text: string | undefined }
   | { type: 'result'; seq: number; root: string }
-  | { type: 'forget'; seq: number; root: string };
+  | { type: 'forget'; seq: number; root: string }
+  /** A first look at open files before the whole root is analysed (WorkspaceAnalyzer.preview). */
+  | { type: 'preview'; seq: number; root: string; include?: string[]; exclude?: string[]; files: string[]; texts: [string, string][] };
 
 /** A changed file's new state, so the main thread can answer from its own index. */
 export interface FileState {
@@ -28,4 +30,5 @@ export type FromWorker =
   | { type: 'problems'; seq: 0; root: string; files: { file: string; problems: Problem[] }[] }
   | { type: 'result'; seq: number; result: AnalysisResult }
   | { type: 'forgotten'; seq: number }
+  | { type: 'previewed'; seq: number; codelets: Codelet[]; pending: string[]; ms: number }
   | { type: 'failed'; seq: number; message: string; inputError: boolean };

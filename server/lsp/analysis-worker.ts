@@ -6,6 +6,8 @@ import { AnalyzerInputError, WorkspaceAnalyzer } from '../analysis/index';
 import type { FileState, FromWorker, ToWorker } from './analysis-messages';
 
 const analyzers = new Map<string, WorkspaceAnalyzer>();
+/** Analyzers that only give first looks (`preview`), in the short-lived preview worker. */
+const previewers = new Map<string, WorkspaceAnalyzer>();
 /** Files whose problems are owed to the main thread, per root. */
 const owedProblems = new Map<string, Set<string>>();
 let problemsScheduled = false;
@@ -64,6 +66,17 @@ function handle(message: ToWorker): void {
       const analyzerMs = performance.now() - started;
       post({ type: 'updated', seq: message.seq, files: changedFiles.map((file) => ({ file, codelets: analyzer.codelets(file) })), analyzerMs });
       owe(message.root, changedFiles);
+      return;
+    }
+    case 'preview': {
+      const started = performance.now();
+      let analyzer = previewers.get(message.root);
+      if (!analyzer) {
+        analyzer = WorkspaceAnalyzer.open({ root: message.root, include: message.include, exclude: message.exclude });
+        previewers.set(message.root, analyzer);
+      }
+      const { codelets, pending } = analyzer.preview(message.files, new Map(message.texts));
+      post({ type: 'previewed', seq: message.seq, codelets, pending, ms: performance.now() - started });
       return;
     }
     case 'forget': {

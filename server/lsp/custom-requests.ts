@@ -29,7 +29,7 @@ function fileGraph(root: RootAnalysis, result: AnalysisResult, file: string): An
 }
 
 export function registerCustomRequests(state: ServerState): void {
-  const { connection, workspace, edits } = state;
+  const { connection, workspace, edits, measured } = state;
 
   connection.onRequest(GraphRequest, async (raw) => {
     const params = validate(GraphParams, raw, GraphRequest.method);
@@ -40,9 +40,12 @@ export function registerCustomRequests(state: ServerState): void {
       const root = file ? workspace.rootFor(file) : undefined;
       if (!file || !root) throw new ResponseError(ErrorCodes.InvalidParams, `${GraphRequest.method}: ${params.uri} is not in a workspace folder`);
       const result = await root.result();
-      return { graphs: result ? [fileGraph(root, result, file)] : [] };
+      return { graphs: result ? [fileGraph(root, measured.mergeResult(root.root, result), file)] : [] };
     }
-    const results = await Promise.all(workspace.all().map((root) => root.result()));
+    const results = await Promise.all(workspace.all().map(async (root) => {
+      const result = await root.result();
+      return result && measured.mergeResult(root.root, result);
+    }));
     return { graphs: results.filter((r): r is AnalysisResult => r !== undefined) };
   });
 
@@ -50,7 +53,12 @@ export function registerCustomRequests(state: ServerState): void {
     const params = validate(CodeletParams, raw, CodeletRequest.method);
     await state.analysed();
     await edits.flushAll();
-    return workspace.find(params.id, params.root ? path.resolve(params.root) : undefined) ?? null;
+    const roots = params.root ? workspace.all().filter((r) => r.root === path.resolve(params.root!)) : workspace.all();
+    for (const root of roots) {
+      const codelet = root.codelet(params.id);
+      if (codelet) return measured.merge(root.root, codelet);
+    }
+    return null;
   });
 
   connection.onRequest(ReanalyzeRequest, async () => {

@@ -17,7 +17,7 @@ export function diagnosticsFor(codelets: Codelet[], problems: Problem[]): Diagno
         severity: DiagnosticSeverity.Information,
         source: 'codelets',
         code: 'measured-contradicts-static',
-        message: `${codelet.name} was measured ${classWords(measured)} over ${measured.runs} runs, but the static analysis says ${classWords(codelet)}.`,
+        message: `${codelet.name} was measured ${classWords(measured)} over ${measured.runs} runs, but the static analysis says ${classWords(codelet)}.${measured.reason ? ` Why: it ${measured.reason}.` : ''}`,
       });
     }
   }

@@ -24,7 +24,7 @@ function inside(range: Range, position: Position): boolean {
 }
 
 export function registerFeatures(state: ServerState): void {
-  const { connection, documents, workspace, edits } = state;
+  const { connection, documents, workspace, edits, measured } = state;
   const lastGood = new Map<string, GoodLenses>();
   documents.onDidClose(({ document }) => lastGood.delete(document.uri));
 
@@ -34,10 +34,37 @@ export function registerFeatures(state: ServerState): void {
     const root = file ? workspace.rootFor(file) : undefined;
     if (!file || !root?.ready) return undefined;
     await edits.flush(uri);
-    return { file, root, codelets: root.codelets(file) };
+    // The agent's figures ride along (merged, never analysed), so every feature below shows them.
+    const codelet = (id: string) => measured.merge(root.root, root.codelet(id));
+    return { file, root, codelets: measured.mergeAll(root.root, root.codelets(file)), codelet };
   };
 
+  /**
+   * Lenses before the whole workspace is analysed, from a first look at the file (lenses.ts says what
+   * they show); the lenses are refreshed when the analysis is done.
+   */
+  const firstLook = async (uri: string) => {
+    const file = uriToPath(uri);
+    const root = file ? workspace.rootFor(file) : undefined;
+    const document = documents.get(uri);
+    if (!file || !root || root.ready || !document) return undefined;
+    const codelets = await root.preview(file, document.getText(), state.settings().analysis);
+    if (!codelets || root.ready) return undefined;
+    const lenses = unresolvedLenses(uri, codelets);
+    lastGood.set(uri, { lenses, codelets: new Map(codelets.map((c) => [c.id, c])) });
+    return lenses;
+  };
+
+  // The first look starts as the file opens, before the editor asks for lenses.
+  documents.onDidOpen(({ document }) => {
+    if (state.settings().lenses.enabled) void firstLook(document.uri).catch(() => undefined);
+  });
+
   connection.onCodeLens(async ({ textDocument }, token) => {
+    if (state.settings().lenses.enabled) {
+      const early = await firstLook(textDocument.uri).catch(() => undefined);
+      if (early) return early;
+    }
     await state.analysed();
     const previous = lastGood.get(textDocument.uri);
     if (!state.settings().lenses.enabled) return [];
@@ -61,8 +88,9 @@ export function registerFeatures(state: ServerState): void {
   connection.onCodeLensResolve((lens) => {
     if (!isLensData(lens.data)) return lens;
     const file = uriToPath(lens.data.uri);
-    const codelet = (file && workspace.rootFor(file)?.codelet(lens.data.id)) || lastGood.get(lens.data.uri)?.codelets.get(lens.data.id);
-    return resolveLens(lens, lens.data, codelet);
+    const root = file ? workspace.rootFor(file) : undefined;
+    const codelet = measured.merge(root?.root ?? '', root?.codelet(lens.data.id)) || lastGood.get(lens.data.uri)?.codelets.get(lens.data.id);
+    return resolveLens(lens, lens.data, codelet, root?.isPending(lens.data.id) ?? false);
   });
 
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
@@ -72,7 +100,7 @@ export function registerFeatures(state: ServerState): void {
     if (!now || !document) return null;
     const own = now.codelets.find((c) => inside(c.selectionRange, position));
     if (own) return { contents: { kind: 'markdown', value: hoverMarkdown(own) }, range: own.selectionRange };
-    const site = callSites(document, now.codelets, (id) => now.root.codelet(id)).find((s) => inside(s.range, position));
+    const site = callSites(document, now.codelets, now.codelet).find((s) => inside(s.range, position));
     if (site) return { contents: { kind: 'markdown', value: hoverMarkdown(site.callee) } };
     return null;
   });
@@ -83,7 +111,7 @@ export function registerFeatures(state: ServerState): void {
     const now = await current(textDocument.uri);
     const document = documents.get(textDocument.uri);
     if (!now || !document || token.isCancellationRequested) return [];
-    return callSites(document, now.codelets, (id) => now.root.codelet(id))
+    return callSites(document, now.codelets, now.codelet)
       .filter((site) => site.range.end.line >= range.start.line && site.range.start.line <= range.end.line)
       .map((site) => ({
         position: site.range.end,

@@ -3,7 +3,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Codelet } from '../analysis/metadata';
 import { COMMANDS, type LensData } from './protocol';
-import { summaryLine } from './words';
+import { pendingSummaryLine, summaryLine } from './words';
 
 export function unresolvedLenses(uri: string, codelets: Codelet[]): CodeLens[] {
   const lenses: CodeLens[] = [];
@@ -17,13 +17,17 @@ export function unresolvedLenses(uri: string, codelets: Codelet[]): CodeLens[] {
   return lenses;
 }
 
-/** Fills in a lens's command; `codelet` undefined means it vanished since the lens was handed out. */
-export function resolveLens(lens: CodeLens, data: LensData, codelet: Codelet | undefined): CodeLens {
+/**
+ * Fills in a lens's command; `codelet` undefined means it vanished since the lens was handed out.
+ * `pending`: the codelet comes from a first look (before the whole workspace is analysed) and calls code
+ * not analysed yet: its class is what is known so far, its estimate is still coming, its dependencies are right.
+ */
+export function resolveLens(lens: CodeLens, data: LensData, codelet: Codelet | undefined, pending = false): CodeLens {
   if (!codelet) return { ...lens, command: { title: 'codelet changed…', command: '' } };
   switch (data.action) {
     case 'summary':
       // An empty command id makes a plain label: the words are the point, the hover has the details.
-      return { ...lens, command: { title: summaryLine(codelet), command: '' } };
+      return { ...lens, command: { title: pending ? pendingSummaryLine(codelet) : summaryLine(codelet), command: '' } };
     case 'graph':
       return { ...lens, command: { title: 'Show in graph', command: COMMANDS.revealInGraph, arguments: [codelet.id] } };
     case 'run':

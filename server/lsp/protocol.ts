@@ -3,7 +3,7 @@
 // validates every incoming params object with the zod schemas here.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import { z } from 'zod';
-import type { AnalysisResult, Codelet } from '../analysis/metadata';
+import { Measured, type AnalysisResult, type Codelet } from '../analysis/metadata';
 
 /** `codelets/graph`: the codelet graph of every workspace root, or of the one file `uri` names. */
 export const GraphParams = z.object({ uri: z.string().optional() }).strict();
@@ -44,6 +44,22 @@ export interface GraphChangedParams {
   files: string[];
 }
 export const GraphChangedNotification = new NotificationType<GraphChangedParams>('codelets/graphChanged');
+
+/**
+ * Client → server: the agent's measured figures for one workspace root (a snapshot: it replaces what the
+ * server held for that root). The server merges them into the codelets it serves, keyed by codelet id, so
+ * they survive re-analysis; malformed params are refused with an error logged to the client.
+ */
+export const MeasuredParams = z
+  .object({
+    /** Absolute folder of the workspace root the agent ran in. */
+    root: z.string().min(1),
+    /** Codelet id → figures. */
+    measured: z.record(z.string().min(1), Measured),
+  })
+  .strict();
+export type MeasuredParams = z.infer<typeof MeasuredParams>;
+export const MeasuredNotification = new NotificationType<MeasuredParams>('codelets/measured');
 
 /** The `codelets` settings section the server reads (initializationOptions and didChangeConfiguration). */
 export const ServerSettings = z.object({

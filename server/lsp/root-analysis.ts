@@ -22,10 +22,17 @@ export class RootAnalysis {
   private problemsByFile = new Map<string, Problem[]>();
   /** Why the root has no analysis (no sources, unreadable folder…), shown in the status and output. */
   error: string | undefined;
+  /** First looks (see `preview`) by file and text, and the ids among them whose figures are not final. */
+  private previews = new Map<string, { text: string; codelets: Promise<Codelet[] | undefined> }>();
+  private previewPending = new Set<string>();
+  private previewById = new Map<string, Codelet>();
+  private inFlight = new Set<Promise<unknown>>();
 
   constructor(
     readonly root: string,
     private readonly worker: AnalysisWorker,
+    /** The short-lived worker that gives first looks while `worker` analyses the whole root. */
+    private readonly previewWorker?: AnalysisWorker,
   ) {}
 
   get ready(): boolean {
@@ -52,6 +59,9 @@ export class RootAnalysis {
       for (const problem of reply.problems) this.problemsByFile.set(problem.file, [...(this.problemsByFile.get(problem.file) ?? []), problem]);
       for (const state of reply.files) this.replace({ ...state, problems: this.problemsByFile.get(state.file) ?? [] });
       this.analysed = true;
+      this.previews.clear();
+      this.previewById.clear();
+      this.previewPending.clear();
     } catch (error) {
       this.analysed = false;
       this.error = error instanceof Error ? error.message : String(error);
@@ -90,12 +100,59 @@ export class RootAnalysis {
     return { files: reply.files.map((state) => state.file), analyzerMs: reply.analyzerMs };
   }
 
+  /**
+   * Before the whole root is analysed: the codelets of one open file from a first look (its dependencies
+   * are right; `isPending` tells which figures may still change). Undefined once the root is analysed, or
+   * when no first look can be had.
+   */
+  async preview(file: string, text: string, options: RootOptions): Promise<Codelet[] | undefined> {
+    if (this.analysed || this.error !== undefined || !this.previewWorker) return undefined;
+    const rel = this.relative(file);
+    if (rel === undefined) return undefined;
+    const known = this.previews.get(rel);
+    if (known?.text === text) return known.codelets;
+    const codelets = this.previewWorker
+      .request({
+        type: 'preview',
+        root: this.root,
+        include: options.include?.length ? options.include : undefined,
+        exclude: options.exclude?.length ? options.exclude : undefined,
+        files: [rel],
+        texts: [[rel, text]],
+      })
+      .then((reply) => {
+        if (reply.type !== 'previewed' || this.analysed) return undefined;
+        this.previewWorker?.log(`first look at ${rel}: ${reply.codelets.length} codelets (${reply.pending.length} still estimating) in ${reply.ms.toFixed(0)} ms`);
+        for (const id of reply.pending) this.previewPending.add(id);
+        for (const codelet of reply.codelets) {
+          this.previewById.set(codelet.id, codelet);
+          if (!reply.pending.includes(codelet.id)) this.previewPending.delete(codelet.id);
+        }
+        return reply.codelets;
+      })
+      .catch(() => undefined);
+    this.previews.set(rel, { text, codelets });
+    this.inFlight.add(codelets);
+    void codelets.finally(() => this.inFlight.delete(codelets));
+    return codelets;
+  }
+
+  /** Resolves when the first looks asked for so far are done (the whole analysis waits for them). */
+  async previewsSettled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** A codelet from a first look whose class and estimate wait for the whole analysis. */
+  isPending(id: string): boolean {
+    return !this.analysed && this.previewPending.has(id);
+  }
+
   codelets(file: string): Codelet[] {
     return this.byFile.get(this.relative(file) ?? file) ?? [];
   }
 
   codelet(id: string): Codelet | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id) ?? (this.analysed ? undefined : this.previewById.get(id));
   }
 
   get codeletCount(): number {

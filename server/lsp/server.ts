@@ -12,6 +12,8 @@ import { EditQueue } from './edit-queue';
 import { registerFeatures } from './features';
 import { GraphChangedNotification, ServerSettings, StatusNotification } from './protocol';
 import { registerCustomRequests } from './custom-requests';
+import { MeasuredFigures } from './measured-figures';
+import { registerMeasuredNotification } from './measured-notification';
 import type { RootAnalysis } from './root-analysis';
 import { pathToUri, uriToPath, Workspace, type ProgressSink } from './workspace';
 
@@ -23,6 +25,8 @@ export interface ServerState {
   documents: TextDocuments<TextDocument>;
   workspace: Workspace;
   edits: EditQueue;
+  /** The agent's figures (`codelets/measured`); every answer merges them into the codelets it serves. */
+  measured: MeasuredFigures;
   settings(): ServerSettings;
   /** Resolves once the current whole-workspace analysis has finished. */
   analysed(): Promise<void>;
@@ -31,6 +35,7 @@ export interface ServerState {
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
+  const measured = new MeasuredFigures();
   let settings = ServerSettings.parse({});
   let capabilities: ClientCapabilities = {};
   // Pending until the first whole-workspace analysis (started on `initialized`) has finished.
@@ -70,7 +75,7 @@ export function startServer(connection: Connection): void {
     for (const rel of files) {
       const file = path.join(root.root, rel);
       const uri = fileUri(root, rel);
-      const diagnostics = diagnosticsFor(root.codelets(file), root.problems(file));
+      const diagnostics = diagnosticsFor(measured.mergeAll(root.root, root.codelets(file)), root.problems(file));
       if (!diagnostics.length && !published.has(uri)) continue;
       if (diagnostics.length) published.add(uri);
       else published.delete(uri);
@@ -158,6 +163,7 @@ export function startServer(connection: Connection): void {
     documents,
     workspace,
     edits,
+    measured,
     settings: () => settings,
     analysed: () => analysis,
     reanalyze: async () => {
@@ -203,6 +209,7 @@ export function startServer(connection: Connection): void {
               void connection.sendDiagnostics({ uri, diagnostics: [] });
             }
           }
+          for (const root of removed) measured.forget(root);
           if (removed.length) void connection.sendNotification(GraphChangedNotification, { roots: removed, files: [] });
           analysis = analysis.then(() => analyzeRoots(added));
         });
@@ -280,6 +287,7 @@ export function startServer(connection: Connection): void {
 
   registerFeatures(state);
   registerCustomRequests(state);
+  registerMeasuredNotification(state, { capabilities: () => capabilities, publish, log });
   connection.onShutdown(async () => {
     edits.dispose();
     await workspace.worker.dispose();

@@ -1,19 +1,10 @@
 // Codelet figures in words, shared by lenses, hovers and inlay hints so they always agree.
-import type { Codelet, CodeletClass, Profile } from '../analysis/metadata';
-
-const CLASS_WORDS: Record<CodeletClass, string> = {
-  'cpu-bound': 'CPU-bound',
-  'io-bound': 'I/O-bound',
-  'memory-bound': 'memory-bound',
-  gpu: 'GPU',
-  mixed: 'mixed',
-  trivial: 'trivial',
-};
+import { CLASS_LABELS, type Codelet, type CodeletClass, type Profile } from '../analysis/metadata';
 
 const RESOURCE_WORDS: Record<keyof Profile, string> = { cpu: 'CPU', memory: 'memory', io: 'I/O', gpu: 'GPU' };
 
 export function classWords(codelet: Pick<Codelet, 'class' | 'profile'>): string {
-  if (codelet.class !== 'mixed') return CLASS_WORDS[codelet.class];
+  if (codelet.class !== 'mixed') return CLASS_LABELS[codelet.class];
   // "mixed" alone says little: name the two heaviest resources.
   const top = (Object.keys(codelet.profile) as (keyof Profile)[])
     .sort((a, b) => codelet.profile[b] - codelet.profile[a])
@@ -45,6 +36,11 @@ export function summaryLine(codelet: Codelet): string {
   const parallel = codelet.parallelGroups.filter((group) => group.length > 1).length;
   if (codelet.plan.decomposable && parallel > 0) parts.push(count(parallel, 'parallel group'));
   return parts.join(' · ');
+}
+
+/** The first lens of a codelet whose callees are still being analysed: `CPU-bound · estimating… · 3 deps`. */
+export function pendingSummaryLine(codelet: Codelet): string {
+  return [classWords(codelet), 'estimating…', count(codelet.dependencies.length, 'dep')].join(' · ');
 }
 
 /** Inlay hint at a call site: short, so code does not jump far. */

@@ -16,6 +16,11 @@ export interface ProgressSink {
 export class Workspace {
   private roots = new Map<string, RootAnalysis>();
   readonly worker: AnalysisWorker;
+  /**
+   * A second worker for first looks at open files while `worker` analyses whole roots (which blocks it
+   * for seconds on a large workspace); stopped when no root is left to analyse, freeing its memory.
+   */
+  readonly previewWorker: AnalysisWorker;
 
   constructor(
     private settings: () => ServerSettings,
@@ -25,6 +30,7 @@ export class Workspace {
     onProblems: (root: RootAnalysis, files: string[]) => void = () => {},
   ) {
     this.worker = new AnalysisWorker(log);
+    this.previewWorker = new AnalysisWorker(log);
     this.worker.onProblems = (message) => {
       const root = this.roots.get(message.root);
       if (!root?.ready) return;
@@ -46,10 +52,12 @@ export class Workspace {
     const added: RootAnalysis[] = [];
     for (const root of wanted) {
       if (this.roots.has(root)) continue;
-      const analysis = new RootAnalysis(root, this.worker);
+      const analysis = new RootAnalysis(root, this.worker, this.previewWorker);
       this.roots.set(root, analysis);
       added.push(analysis);
     }
+    // Loading the compiler takes a while: the preview worker starts with the handshake too.
+    if (added.length) this.previewWorker.warmUp();
     return { added, removed };
   }
 
@@ -82,6 +90,9 @@ export class Workspace {
   /** Analyses the given roots one after another (in the worker), reporting progress. */
   async analyze(roots: RootAnalysis[], progress: ProgressSink): Promise<void> {
     if (!roots.length) return;
+    // First looks at the files the editor opened come first: on a loaded machine the whole analysis
+    // running beside them would slow them down several times.
+    await Promise.all(roots.map((root) => root.previewsSettled()));
     const settings = this.settings();
     progress.begin('Codelets: analysing workspace');
     for (const [index, root] of roots.entries()) {
@@ -105,6 +116,7 @@ export class Workspace {
       else this.log(`analysed ${root.root}: ${root.codeletCount} codelets in ${Date.now() - started} ms`);
     }
     progress.done();
+    if (this.all().every((r) => r.ready || r.error)) void this.previewWorker.dispose();
     const failed = this.all().filter((r) => r.error);
     this.status(
       failed.length && failed.length === this.roots.size

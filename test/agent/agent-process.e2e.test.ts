@@ -31,7 +31,7 @@ describe('agent process', () => {
     state = mkdtempSync(path.join(os.tmpdir(), 'codelets-state-'));
     mkdirSync(path.dirname(configFile()), { recursive: true });
     writeFileSync(configFile(), JSON.stringify({ fleets: testFleets() }, null, 2));
-    agent = await startAgent('fixture', { workspace: ws, state });
+    agent = await startAgent('fixture', { workspace: ws, state, placement: 'class-affinity' });
   });
   after(async () => {
     await agent?.kill();
@@ -147,7 +147,7 @@ describe('agent process', () => {
     assert.ok(before.runs >= 3);
     const oldToken = readFileSync(agent.tokenFile, 'utf8').trim();
     await agent.kill('SIGKILL');
-    agent = await startAgent('fixture', { workspace: ws, state });
+    agent = await startAgent('fixture', { workspace: ws, state, placement: 'class-affinity' });
     assert.equal(statSync(agent.tokenFile).mode & 0o777, 0o600, 'token readable by the user only');
     const afterRestart = await agent.client.codeletStats('src/math.ts#square');
     assert.equal(afterRestart.runs, before.runs);

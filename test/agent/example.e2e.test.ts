@@ -26,7 +26,8 @@ describe('the example service on the agent', () => {
 
   before(async () => {
     state = mkdtempSync(path.join(os.tmpdir(), 'codelets-example-'));
-    agent = await startAgent('cli', { workspace: EXAMPLES, state });
+    // Class-affinity placement: the first request checks each class's fleet (learned placement explores).
+    agent = await startAgent('cli', { workspace: EXAMPLES, state, placement: 'class-affinity' });
     // The same call, in this process: JSON round-trip because that is what crosses HTTP.
     direct = JSON.parse(JSON.stringify(await handleReport(path.join(EXAMPLES, 'data'))));
   });

@@ -82,6 +82,71 @@ describe('fleet', () => {
     }
   });
 
+  it('sends short invocations ahead to busy workers, which still run one at a time and each exactly once', async () => {
+    const fleet = new Fleet(
+      {
+        id: 'ahead', specialisation: 'general', runtime: 'threads', costPerSecond: 0,
+        capacity: { concurrencyPerWorker: 1 },
+        scaling: { minWorkers: 2, maxWorkers: 2, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
+        retries: { attempts: 1, backoffMs: 0 },
+      },
+      FIXTURE_WS,
+    );
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/math.ts');
+      // Short runs make the fleet send ahead.
+      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [i, 1] });
+      // Async invocations (a timer each) would overlap in a worker if it took a held one before its slot freed.
+      const pending = Array.from({ length: 200 }, (_, i) =>
+        i % 5 === 0
+          ? fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [0, `v${i}`] })
+          : fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [i, 1] }),
+      );
+      const status = fleet.status();
+      assert.ok(status.running > status.capacity, `sent ahead: ${status.running} running on ${status.capacity} slots`);
+      const outcomes = await Promise.all(pending);
+      outcomes.forEach((o, i) => {
+        assert.ok(o.kind === 'done' && o.message.ok, `a${i}: ${o.kind}`);
+        assert.equal(o.message.value, i % 5 === 0 ? `v${i}` : i + 1);
+        assert.equal(o.message.m.overlapped, false, `a${i} overlapped another invocation in its worker`);
+      });
+      assert.equal(fleet.status().completed, 220);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('returns an invocation held behind one that kills its worker as lost, never run', async () => {
+    const fleet = new Fleet(
+      {
+        id: 'held', specialisation: 'general', runtime: 'threads', costPerSecond: 0,
+        capacity: { concurrencyPerWorker: 1, memoryLimitMb: 32 },
+        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
+        retries: { attempts: 1, backoffMs: 0 },
+      },
+      FIXTURE_WS,
+    );
+    try {
+      await fleet.ready();
+      const math = await bundles.bundleFor('src/math.ts');
+      const effects = await bundles.bundleFor('src/effects.ts');
+      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [i, 1] });
+      const big = fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle: effects, exportPath: ['hog'], args: [400] });
+      const held = fleet.submit({ id: 'held', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [1, 2] });
+      assert.equal(fleet.status().queueDepth, 0, 'the short one was sent ahead to the busy worker');
+      const [bigOutcome, heldOutcome] = await Promise.all([big, held]);
+      assert.equal(bigOutcome.kind, 'lost');
+      assert.equal(heldOutcome.kind, 'lost', 'held behind the dying invocation: lost, for the orchestrator to retry');
+      assert.match((heldOutcome as { reason: string }).reason, /worker ran out of memory/);
+      await until('a replacement thread', () => fleet.status().workers === 1 && fleet.status().replacedWorkers === 1);
+      const again = await fleet.submit({ id: 'again', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [1, 2] });
+      assert.ok(again.kind === 'done' && again.message.ok && again.message.value === 3);
+    } finally {
+      await fleet.close();
+    }
+  });
+
   it('drops a cancelled invocation and never reports it', async () => {
     const fleet = new Fleet(
       {

@@ -14,7 +14,8 @@ describe('agent on the real analyser', () => {
   let client: AgentClient;
   before(async () => {
     ws = fixtureCopy();
-    agent = await Agent.start({ workspace: ws, fleets: testFleets() });
+    // Class-affinity placement: the busy codelet must land on the cpu fleet, which the test watches.
+    agent = await Agent.start({ workspace: ws, fleets: testFleets(), placement: 'class-affinity' });
     client = new AgentClient(agent.url, agent.token);
   });
   after(async () => {

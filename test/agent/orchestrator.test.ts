@@ -21,8 +21,10 @@ describe('orchestrator over HTTP', () => {
   let state: string;
 
   before(async () => {
+    // Class-affinity placement: these tests check where each class goes (learned placement explores;
+    // test/agent/placement-learning.test.ts covers it).
     state = mkdtempSync(path.join(os.tmpdir(), 'codelets-orch-'));
-    agent = await Agent.start({ workspace: FIXTURE_WS, stateDir: state, catalog: new FixedCatalog(fixtureCodelets()), fleets: testFleets() });
+    agent = await Agent.start({ workspace: FIXTURE_WS, stateDir: state, catalog: new FixedCatalog(fixtureCodelets()), fleets: testFleets(), placement: 'class-affinity' });
     client = new AgentClient(agent.url, agent.token);
   });
   after(async () => {

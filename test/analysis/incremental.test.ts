@@ -43,6 +43,15 @@ test('an edit that changes nothing visible leaves other files alone', () => {
   assertSameAsFresh();
 });
 
+test('a comment outside any body leaves importers alone', () => {
+  const math = fs.readFileSync(path.join(dir, 'src/lib/math.ts'), 'utf8');
+  const changed = edit('src/lib/math.ts', `// a note at the top\n${math}`);
+  assert.deepEqual(changed, ['src/lib/math.ts']);
+  assertSameAsFresh();
+  assert.deepEqual(edit('src/lib/math.ts', math), ['src/lib/math.ts']);
+  assertSameAsFresh();
+});
+
 test('renaming an export re-resolves its importers', () => {
   const math = fs.readFileSync(path.join(dir, 'src/lib/math.ts'), 'utf8');
   edit('src/lib/math.ts', math.replace('export const cube', 'export const cubed'));

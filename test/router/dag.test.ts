@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DagInputError, best, compileDag, heft, lowerBounds, peft, scheduleGraph, toAssignments, type Algorithm } from '../../agent/router/dag';
-import { heterogeneousGraph, mulberry32, packedGraph, stgGraph } from '../../bench/schedule/generate';
+import { heterogeneousGraph, packedGraph, stgGraph } from '../../bench/schedule/generate';
+import { seededRandom } from '../../agent/router/random';
 import { scheduleProblems, type GraphJson } from './validate';
 
 const fixtures = path.join(__dirname, '../fixtures/router');
@@ -107,7 +108,7 @@ test('every algorithm gives valid schedules on random homogeneous and heterogene
 
 test('valid schedules with zero-time tasks, free transfers, fractional times and fleets that cannot run some tasks', () => {
   for (let seed = 1; seed <= 60; seed++) {
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const graph = (seed % 2 ? stgGraph({ n: 10 + (seed % 40), workers: 1 + (seed % 5), seed }) : heterogeneousGraph({ n: 10 + (seed % 40), fleets: 1 + (seed % 4), seed, ccr: random() * 3 })) as GraphJson;
     for (const t of graph.tasks) {
       if (typeof t.cost === 'number') t.cost = random() < 0.2 ? 0 : random() < 0.2 ? t.cost + 0.37 : t.cost;

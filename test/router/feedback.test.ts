@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AdaptivePlacer, type PlacementDecision } from '../../agent/router/adaptive';
 import type { CodeletDemand, FleetView } from '../../agent/router/scoring';
 import { ModelStore } from '../../agent/router/models';
-import { mulberry32 } from '../../bench/schedule/generate';
+import { seededRandom } from '../../agent/router/random';
 
 const codelet: CodeletDemand = {
   id: 'src/report.ts#hashAll',
@@ -27,7 +27,7 @@ const fleets: FleetView[] = [
 /** Hidden truth: time per fleet, ±10 % noise, optional slowdown of cpu-a and single spikes. */
 function simulate(phases: { until: number; slowA: number }[], spikes: Set<number>) {
   const base: Record<string, number> = { general: 30, 'cpu-b': 16, 'cpu-a': 10, small: 2 };
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const placer = new AdaptivePlacer({ seed: 7 });
   const decisions: PlacementDecision[] = [];
   let i = 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelStore, ModelStoreError, PerfModel, huberLocation, reclassify } from '../../agent/router/models';
-import { mulberry32 } from '../../bench/schedule/generate';
+import { seededRandom } from '../../agent/router/random';
 
 const near = (actual: number, expected: number, rel: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= rel * expected, `${what}: ${actual}, expected ${expected} ± ${rel * 100} %`);
@@ -20,7 +20,7 @@ test('the static estimate is the prior until enough runs exist, then measurement
 });
 
 test('one slow spike barely moves the estimate (a mean would jump)', () => {
-  const random = mulberry32(3);
+  const random = seededRandom(3);
   const m = new PerfModel(null);
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -49,7 +49,7 @@ test('a sustained change of speed is believed after a few runs, both ways', () =
 });
 
 test('where input size varies, time = a·size^b is learned (StarPU-style log-log regression), robust to a spike', () => {
-  const random = mulberry32(5);
+  const random = seededRandom(5);
   const m = new PerfModel(50);
   const truth = (size: number) => 0.002 * size ** 1.5;
   for (let i = 0; i < 40; i++) {
@@ -72,7 +72,7 @@ test('sizes too alike for a slope fall back to history; a fleet slowing down mov
   assert.equal(alike.predict(1000).basis, 'history');
 
   const m = new PerfModel(null);
-  const random = mulberry32(8);
+  const random = seededRandom(8);
   for (let i = 0; i < 30; i++) {
     const size = 10 * 2 ** (random() * 6);
     m.observe(size, size);
@@ -111,4 +111,13 @@ test('measured profiles refine the class: a "CPU-bound" codelet that mostly wait
   assert.equal(cpu!.changed, false);
   assert.equal(reclassify('io-bound', { runs: 6, wallMs: 600, cpuMs: 300, peakMemoryMb: 900 })!.class, 'memory-bound');
   assert.equal(reclassify('cpu-bound', { runs: 2, wallMs: 100, cpuMs: 1 }), null, 'too few runs to overrule the analysis');
+});
+
+test('inputs all of one size (the agent passes bytes in): a fleet slowing down is still noticed', () => {
+  const m = new PerfModel(null);
+  for (let i = 0; i < 20; i++) m.observe(10 + (i % 3), 4096);
+  near(m.predict(4096).ms, 11, 0.1, 'before');
+  for (let i = 0; i < 3; i++) m.observe(50 + i, 4096);
+  assert.equal(m.shifts, 1);
+  near(m.predict(4096).ms, 51, 0.1, 'after a 5× slowdown, within a few runs');
 });

@@ -5,6 +5,8 @@
 import type { Codelet } from '../../../server/analysis/metadata';
 import type { FleetView as AgentFleetView, Placement, PlacementDecision as AgentDecision } from '../placement';
 import type { Observation } from '../models/store';
+import type { PlacementExplanation } from '../../protocol';
+import { toExplanation } from './explain';
 import type { CodeletDemand, FleetView } from '../scoring/score';
 import { AdaptivePlacer, type PlacementDecision } from './placer';
 
@@ -24,7 +26,7 @@ export class LearnedPlacement implements Placement {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  place(codelet: Codelet, fleets: readonly AgentFleetView[]): AgentDecision & { explanation: PlacementDecision } {
+  place(codelet: Codelet, fleets: readonly AgentFleetView[]): AgentDecision & { explanation: PlacementExplanation } {
     const measured = codelet.measured && codelet.measured.runs >= MIN_MEASURED_RUNS ? codelet.measured : undefined;
     const demand: CodeletDemand = {
       id: codelet.id,
@@ -38,7 +40,7 @@ export class LearnedPlacement implements Placement {
     if (decision.fleet === null) {
       throw new Error(`no fleet can run ${codelet.id}: ${decision.candidates.map((c) => `${c.fleet} (${c.ineligible})`).join(', ')}`);
     }
-    return { fleet: decision.fleet, reason: decision.reason, explanation: decision };
+    return { fleet: decision.fleet, reason: decision.reason, explanation: toExplanation({ ...decision, fleet: decision.fleet }) };
   }
 
   /** Feed a measured invocation back (execution time, not queue wait). */

@@ -5,6 +5,7 @@
 // and measurements and persists `models`.
 import { ModelStore, type Observation } from '../models/store';
 import { scoreFleets, type CodeletDemand, type Decision, type FleetView, type ScoringSettings } from '../scoring/score';
+import { seededRandom } from '../random';
 
 export interface AdaptiveSettings {
   /** Share of placements (per codelet, over time) that may go to a fleet other than the best-scored. */
@@ -25,16 +26,6 @@ export interface PlacementDecision extends Decision {
   at: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class AdaptivePlacer {
   readonly settings: AdaptiveSettings;
@@ -43,7 +34,7 @@ export class AdaptivePlacer {
 
   constructor(settings: Partial<AdaptiveSettings> = {}, readonly models: ModelStore = new ModelStore()) {
     this.settings = { ...DEFAULT_ADAPTIVE, ...settings };
-    this.random = mulberry32(this.settings.seed);
+    this.random = seededRandom(this.settings.seed);
   }
 
   choose(codelet: CodeletDemand, fleets: readonly FleetView[], now: number = Date.now()): PlacementDecision {

@@ -10,6 +10,7 @@ import { ListScheduler, copySchedule, emptySchedule, type Schedule } from './lis
 import { downwardRank, meanCost, minCost, optimisticCostTable, upwardRank } from './ranks';
 import { headsAndTails, lowerBounds, type LowerBounds } from './bounds';
 import { isIdenticalWithoutTransfers, scheduleWithin } from './exact';
+import { seededRandom } from '../random';
 
 export interface BestOptions {
   /** Wall-clock budget for the search (default: 10 ms + 0.04 ms per task, at most 120 ms). */
@@ -45,16 +46,6 @@ export function defaultBudgetMs(n: number): number {
   return Math.min(120, 10 + 0.04 * n);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function best(dag: Dag, options: BestOptions = {}): BestResult {
   const clock = options.clock ?? (() => performance.now());
@@ -62,7 +53,7 @@ export function best(dag: Dag, options: BestOptions = {}): BestResult {
   const budget = options.budgetMs ?? defaultBudgetMs(dag.n);
   const deadline = started + budget;
   const maxIterations = options.maxIterations ?? Infinity;
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const n = dag.n;
 
   const forward = new ListScheduler(dag);

@@ -91,8 +91,10 @@ export class PerfModel {
     }
     this.cachedEstimate = null;
     this.cachedFit = undefined;
+    // Without a fitted curve, a change of speed shows in the times themselves, unless sizes vary (then the
+    // times do too, and the curve will tell). Sizes all alike: every call gets much the same input.
     if (fit) this.detectSizedShift();
-    else if (!sizedRun) this.detectShift();
+    else if (!sizedRun || this.sizesAlike()) this.detectShift();
   }
 
   predict(size?: number): Prediction {
@@ -128,6 +130,16 @@ export class PerfModel {
   private estimate(): number {
     if (this.cachedEstimate === null) this.cachedEstimate = huberLocation(this.times);
     return this.cachedEstimate;
+  }
+
+  private sizesAlike(): boolean {
+    let lo = Infinity;
+    let hi = 0;
+    for (const [size] of this.sized) {
+      lo = Math.min(lo, size);
+      hi = Math.max(hi, size);
+    }
+    return hi / lo < this.settings.regressionMinSpread;
   }
 
   private fit(): { a: number; b: number } | null {

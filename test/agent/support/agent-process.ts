@@ -1,5 +1,5 @@
 // A real agent process for tests whose workspace has no analyser output to rely on:
-//   node --import tsx agent-process.ts <workspace> <stateDir> <fleets.json or ->
+//   node --import tsx agent-process.ts <workspace> <stateDir> <fleets.json or -> [learned|class-affinity]
 // Prints one JSON line {url, tokenFile, pid} when ready, like `codelets agent` prints its URL.
 import { Agent } from '../../../agent/agent';
 import { FixedCatalog } from '../../../agent/codelets/catalog';
@@ -7,12 +7,13 @@ import { loadFleetsFile } from '../../../agent/fleets/config';
 import { fixtureCodelets } from './fixture-catalog';
 
 async function main(): Promise<void> {
-const [workspace, stateDir, fleetsFile] = process.argv.slice(2);
+const [workspace, stateDir, fleetsFile, placement] = process.argv.slice(2);
 const agent = await Agent.start({
   workspace: workspace!,
   stateDir,
   catalog: new FixedCatalog(fixtureCodelets()),
   fleets: fleetsFile && fleetsFile !== '-' ? loadFleetsFile(fleetsFile) : undefined,
+  ...(placement === 'learned' || placement === 'class-affinity' ? { placement } : {}),
   log: (line) => process.stderr.write(line + '\n'),
 });
 process.chdir(agent.workspace);

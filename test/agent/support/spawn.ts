@@ -18,11 +18,11 @@ export interface AgentProcess {
 }
 
 /** `codelets agent` from dist/ (the shipped program), or the fixture launcher (hand-built codelets). */
-export function startAgent(kind: 'cli' | 'fixture', args: { workspace: string; state: string; fleetsFile?: string }): Promise<AgentProcess> {
+export function startAgent(kind: 'cli' | 'fixture', args: { workspace: string; state: string; fleetsFile?: string; placement?: 'learned' | 'class-affinity' }): Promise<AgentProcess> {
   const argv =
     kind === 'cli'
-      ? [path.join(ROOT, 'bin/codelets.js'), 'agent', '--workspace', args.workspace, '--state', args.state, '--port', '0']
-      : ['--import', 'tsx', path.join(__dirname, 'agent-process.ts'), args.workspace, args.state, args.fleetsFile ?? '-'];
+      ? [path.join(ROOT, 'bin/codelets.js'), 'agent', '--workspace', args.workspace, '--state', args.state, '--port', '0', ...(args.placement ? ['--placement', args.placement] : [])]
+      : ['--import', 'tsx', path.join(__dirname, 'agent-process.ts'), args.workspace, args.state, args.fleetsFile ?? '-', ...(args.placement ? [args.placement] : [])];
   const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

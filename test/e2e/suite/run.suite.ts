@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResponse } from '../../../agent/protocol';
-import { api, openFile } from './support';
+import { api, codeLenses, eventually, expected, openFile, workspaceUri } from './support';
 
 describe('Run on fleet', () => {
   it('runs the entry codelet through the agent and returns its report', async () => {
@@ -17,5 +17,21 @@ describe('Run on fleet', () => {
     assert.ok(response.invocations.length > 1, 'the plan ran as several invocations');
     const report = response.result as Record<string, unknown>;
     assert.ok(report && typeof report === 'object' && 'summary' in report, JSON.stringify(report).slice(0, 300));
+  });
+
+  it('shows the figures measured by that run in the lenses of its steps', async () => {
+    // The run above started the agent; the extension listens to it and forwards `measured` to the server.
+    const loadOrders = expected().codelets.find((c) => c.id === 'src/loaders.ts#loadOrders');
+    assert.ok(loadOrders, 'the example has loadOrders');
+    const line = loadOrders.selectionRange.start.line;
+    const summaries = async () =>
+      (await codeLenses(workspaceUri(loadOrders.file))).filter((l) => l.range.start.line === line && l.command?.command === '').map((l) => l.command!.title);
+    const measured = (t: string) => / · p50 [^·]+ measured · /.test(t);
+    const title = (await eventually(summaries, (titles) => titles.some(measured), `a measured lens on ${loadOrders.id}`, 30_000)).find(measured)!;
+    assert.match(title, /^I\/O-bound · p50 (<1|[\d.]+) m?s measured · /);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', workspaceUri(loadOrders.file),
+      new vscode.Position(line, loadOrders.selectionRange.start.character + 1));
+    const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    assert.match(text, /Measured over \d+ runs?: p50 /);
   });
 });
