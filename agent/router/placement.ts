@@ -4,6 +4,7 @@
 import type { Codelet, CodeletClass } from '../../server/analysis/metadata';
 import type { Specialisation } from '../fleets/config';
 import type { PlacementExplanation } from '../protocol';
+import { SPECIALISATION_OF_CLASS } from './scoring/score';
 
 /** What placement may know of a fleet: its kind and when a new invocation would start there. */
 export interface FleetView {
@@ -24,14 +25,6 @@ export interface Placement {
   place(codelet: Codelet, fleets: readonly FleetView[]): PlacementDecision;
 }
 
-const SPECIALISATION_FOR: Record<CodeletClass, Specialisation> = {
-  'cpu-bound': 'cpu',
-  'io-bound': 'io',
-  'memory-bound': 'memory',
-  gpu: 'gpu',
-  mixed: 'general',
-  trivial: 'general',
-};
 
 /** Falls back along this order when no fleet has the wanted specialisation. */
 const FALLBACK: Record<Specialisation, Specialisation[]> = {
@@ -53,7 +46,7 @@ export class ClassAffinityPlacement implements Placement {
     const m = codelet.measured;
     const useMeasured = !!m && m.runs >= MIN_MEASURED_RUNS && m.class !== 'trivial' && m.class !== 'mixed';
     const cls = useMeasured ? codelet.measured!.class : codelet.class;
-    const wanted = SPECIALISATION_FOR[cls];
+    const wanted = SPECIALISATION_OF_CLASS[cls];
     for (const spec of [wanted, ...FALLBACK[wanted]]) {
       const candidates = fleets.filter((f) => f.specialisation === spec);
       if (!candidates.length) continue;

@@ -7,16 +7,10 @@ import { after, describe, it } from 'node:test';
 import { BundleCache } from '../../agent/bundles';
 import { Fleet, type FleetOutcome } from '../../agent/fleets/fleet';
 import { FIXTURE_WS } from './support/fixture-catalog';
+import { until as untilValue } from './support/until';
+const until = <T>(what: string, probe: () => T | undefined | false, ms = 10_000) => untilValue(what, probe, ms, 10);
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+
 
 describe('fleet', () => {
   const state = mkdtempSync(path.join(os.tmpdir(), 'codelets-fleet-'));

@@ -13,19 +13,11 @@ import { analyzeFolder } from '../../server/analysis/index';
 import type { Measured } from '../../server/analysis/metadata';
 import type { LiveRequest, LiveStat } from '../../webview/protocol';
 import { ROOT } from './support/spawn';
+import { until } from './support/until';
 
 const ENTRY = 'src/service.ts#handleReport';
 const LOAD_ORDERS = 'src/loaders.ts#loadOrders';
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('live figures from the agent', () => {
   const ws = mkdtempSync(path.join(os.tmpdir(), 'codelets-live-'));

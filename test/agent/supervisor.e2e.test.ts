@@ -7,16 +7,8 @@ import { after, describe, it } from 'node:test';
 import { validateArgs } from '../../extension/agent/args';
 import { AgentSupervisor, type AgentState } from '../../extension/agent/supervisor';
 import { fixtureCopy, ROOT } from './support/spawn';
+import { until } from './support/until';
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('agent supervisor', () => {
   const ws = fixtureCopy();

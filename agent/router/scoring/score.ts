@@ -92,7 +92,8 @@ export interface Decision {
   candidates: Candidate[];
 }
 
-const SPECIALISATION_OF_CLASS: Record<CodeletClass, Specialisation> = {
+/** The fleet specialisation each class of codelet suits best. */
+export const SPECIALISATION_OF_CLASS: Record<CodeletClass, Specialisation> = {
   'cpu-bound': 'cpu',
   'io-bound': 'io',
   'memory-bound': 'memory',
