@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BundleCache } from '../../agent/bundles';
+import type { Specialisation } from '../../agent/fleets/config';
 import { Fleet, type FleetOutcome } from '../../agent/fleets/fleet';
 import { FIXTURE_WS } from './support/fixture-catalog';
 import { until as untilValue } from './support/until';
@@ -12,21 +13,26 @@ const until = <T>(what: string, probe: () => T | undefined | false, ms = 10_000)
 
 
 
+/** A thread fleet of one codelet per worker, no retries: each test states only what it is about. */
+function threadFleet(o: { id: string; specialisation: Specialisation; minWorkers: number; maxWorkers: number; idleMs?: number; memoryLimitMb?: number }): Fleet {
+  return new Fleet(
+    {
+      id: o.id, specialisation: o.specialisation, runtime: 'threads', costPerSecond: 0,
+      capacity: { concurrencyPerWorker: 1, ...(o.memoryLimitMb ? { memoryLimitMb: o.memoryLimitMb } : {}) },
+      scaling: { minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, scaleUpQueueWaitMs: 0, idleMs: o.idleMs ?? 60_000 },
+      retries: { attempts: 1, backoffMs: 0 },
+    },
+    FIXTURE_WS,
+  );
+}
+
 describe('fleet', () => {
   const state = mkdtempSync(path.join(os.tmpdir(), 'codelets-fleet-'));
   const bundles = new BundleCache(FIXTURE_WS, state);
   after(() => rmSync(state, { recursive: true, force: true }));
 
   it('scales up while work waits, down to its minimum when idle, and reports its load', async () => {
-    const fleet = new Fleet(
-      {
-        id: 't', specialisation: 'io', runtime: 'threads', costPerSecond: 0,
-        capacity: { concurrencyPerWorker: 1 },
-        scaling: { minWorkers: 0, maxWorkers: 2, scaleUpQueueWaitMs: 0, idleMs: 300 },
-        retries: { attempts: 1, backoffMs: 0 },
-      },
-      FIXTURE_WS,
-    );
+    const fleet = threadFleet({ id: 't', specialisation: 'io', minWorkers: 0, maxWorkers: 2, idleMs: 300 });
     try {
       assert.equal(fleet.status().workers, 0);
       const bundle = await bundles.bundleFor('src/math.ts');
@@ -52,15 +58,7 @@ describe('fleet', () => {
   });
 
   it('reports an invocation lost when its thread exceeds the heap limit, and replaces the thread', async () => {
-    const fleet = new Fleet(
-      {
-        id: 'm', specialisation: 'memory', runtime: 'threads', costPerSecond: 0,
-        capacity: { concurrencyPerWorker: 1, memoryLimitMb: 32 },
-        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
-        retries: { attempts: 1, backoffMs: 0 },
-      },
-      FIXTURE_WS,
-    );
+    const fleet = threadFleet({ id: 'm', specialisation: 'memory', minWorkers: 1, maxWorkers: 1, memoryLimitMb: 32 });
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/effects.ts');
@@ -77,15 +75,7 @@ describe('fleet', () => {
   });
 
   it('sends short invocations ahead to busy workers, which still run one at a time and each exactly once', async () => {
-    const fleet = new Fleet(
-      {
-        id: 'ahead', specialisation: 'general', runtime: 'threads', costPerSecond: 0,
-        capacity: { concurrencyPerWorker: 1 },
-        scaling: { minWorkers: 2, maxWorkers: 2, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
-        retries: { attempts: 1, backoffMs: 0 },
-      },
-      FIXTURE_WS,
-    );
+    const fleet = threadFleet({ id: 'ahead', specialisation: 'general', minWorkers: 2, maxWorkers: 2 });
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
@@ -112,15 +102,7 @@ describe('fleet', () => {
   });
 
   it('returns an invocation held behind one that kills its worker as lost, never run', async () => {
-    const fleet = new Fleet(
-      {
-        id: 'held', specialisation: 'general', runtime: 'threads', costPerSecond: 0,
-        capacity: { concurrencyPerWorker: 1, memoryLimitMb: 32 },
-        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
-        retries: { attempts: 1, backoffMs: 0 },
-      },
-      FIXTURE_WS,
-    );
+    const fleet = threadFleet({ id: 'held', specialisation: 'general', minWorkers: 1, maxWorkers: 1, memoryLimitMb: 32 });
     try {
       await fleet.ready();
       const math = await bundles.bundleFor('src/math.ts');
@@ -142,15 +124,7 @@ describe('fleet', () => {
   });
 
   it('drops a cancelled invocation and never reports it', async () => {
-    const fleet = new Fleet(
-      {
-        id: 'c', specialisation: 'cpu', runtime: 'threads', costPerSecond: 0,
-        capacity: { concurrencyPerWorker: 1 },
-        scaling: { minWorkers: 1, maxWorkers: 1, scaleUpQueueWaitMs: 0, idleMs: 60_000 },
-        retries: { attempts: 1, backoffMs: 0 },
-      },
-      FIXTURE_WS,
-    );
+    const fleet = threadFleet({ id: 'c', specialisation: 'cpu', minWorkers: 1, maxWorkers: 1 });
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
