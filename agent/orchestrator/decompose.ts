@@ -1,9 +1,8 @@
 // Decides whether an entry's plan can be executed step by step here, and if not, says why. The analyser
 // decides what is safe in the code; this checks what the agent needs: every callee reachable by a worker
 // and a dependency graph without holes or cycles.
-import type { Codelet, PlanStep } from '../../server/analysis/metadata';
+import { stepsIn, type Codelet, type PlanStep } from '../../server/analysis/metadata';
 import type { CodeletCatalog } from '../codelets/catalog';
-import { stepsIn } from './evaluate';
 
 export type Decomposed =
   | { decomposed: true; steps: { step: PlanStep; callee: Codelet; needs: string[] }[] }

@@ -31,22 +31,3 @@ export function evaluate(expr: ValueExpr, params: readonly unknown[], results: R
   }
 }
 
-/** Step ids an expression reads. */
-export function stepsIn(expr: ValueExpr | null, into = new Set<string>()): Set<string> {
-  if (!expr) return into;
-  switch (expr.kind) {
-    case 'step':
-      into.add(expr.step);
-      break;
-    case 'get':
-      stepsIn(expr.object, into);
-      break;
-    case 'array':
-      for (const item of expr.items) stepsIn(item, into);
-      break;
-    case 'object':
-      for (const e of expr.entries) stepsIn(e.value, into);
-      break;
-  }
-  return into;
-}

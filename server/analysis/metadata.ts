@@ -72,6 +72,26 @@ export const ValueExpr: z.ZodType<ValueExpr> = z.lazy(() =>
   ]),
 );
 
+/** The step ids a plan value reads: what a step (or the result) must wait for. */
+export function stepsIn(expr: ValueExpr | null, into = new Set<string>()): Set<string> {
+  if (!expr) return into;
+  switch (expr.kind) {
+    case 'step':
+      into.add(expr.step);
+      break;
+    case 'get':
+      stepsIn(expr.object, into);
+      break;
+    case 'array':
+      for (const item of expr.items) stepsIn(item, into);
+      break;
+    case 'object':
+      for (const e of expr.entries) stepsIn(e.value, into);
+      break;
+  }
+  return into;
+}
+
 /** One codelet invocation in a body's plan. */
 export const PlanStep = z.object({
   id: z.string(),

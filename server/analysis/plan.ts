@@ -7,7 +7,7 @@ import { accessPath, unwrapExpression } from './syntax';
 import type { Boundary } from './boundaries';
 import { nodeRange } from './boundaries';
 import type { CallSite, DraftPlan, DraftStep } from './facts';
-import type { ValueExpr } from './metadata';
+import { stepsIn, type ValueExpr } from './metadata';
 
 // ts-morph's `ts` namespace exposes its members through getters; the hot paths read each one once.
 const {
@@ -60,23 +60,6 @@ const STATEMENT_NAMES: Partial<Record<ts.SyntaxKind, string>> = {
   [SK.Block]: 'a nested block',
 };
 
-function stepRefs(value: ValueExpr, into: Set<string>): void {
-  switch (value.kind) {
-    case 'step':
-      into.add(value.step);
-      break;
-    case 'get':
-      stepRefs(value.object, into);
-      break;
-    case 'array':
-      for (const item of value.items) stepRefs(item, into);
-      break;
-    case 'object':
-      for (const entry of value.entries) stepRefs(entry.value, into);
-      break;
-    default:
-  }
-}
 
 export function draftPlan(boundary: Boundary, sf: ts.SourceFile, calls: CallSite[], reads: Set<string>, writes: Set<string>, usesThis: boolean): DraftPlan {
   const fn = boundary.fn;
@@ -163,7 +146,7 @@ export function draftPlan(boundary: Boundary, sf: ts.SourceFile, calls: CallSite
     if (!site?.callee) return fail(e, `\`${(path ?? 'a computed call').slice(0, 40)}()\` is not a call to a codelet`);
     const args = e.arguments.map((a) => (isSpreadElement(a) ? fail(a, 'spread arguments') : value(a)));
     const deps = new Set<string>(barrier);
-    for (const a of args) stepRefs(a, deps);
+    for (const a of args) stepsIn(a, deps);
     const step: DraftStep = {
       id: `s${steps.length + 1}`,
       callee: site.callee,
