@@ -10,7 +10,7 @@ import { FleetManager } from './fleets/manager';
 import { Monitor } from './monitor/monitor';
 import type { RetentionPolicy } from './monitor/history';
 import { Orchestrator } from './orchestrator/orchestrator';
-import type { AdaptiveSettings } from './router/adaptive';
+import type { AdaptiveOptions } from './router/adaptive';
 import { PlacementLoop, type PlacementPolicy } from './router/learning';
 import type { Placement } from './router/placement';
 import { createHttpServer } from './server/http';
@@ -30,8 +30,11 @@ export interface AgentOptions {
   fleets?: FleetConfig[];
   /** A placement of your own, or one of ours: `learned` (default; learns from measurements) or `class-affinity`. */
   placement?: Placement | PlacementPolicy;
-  /** Settings of the learned placement (exploration share, warm-up runs, seed, scoring weights). */
-  adaptive?: Partial<AdaptiveSettings>;
+  /**
+   * Settings of the learned placement (exploration share, warm-up runs, seed, scoring weights, and `plan`:
+   * how a decomposed request is placed as a whole, e.g. `{ plan: { algorithm: 'best', budgetMs: 0.5 } }`).
+   */
+  adaptive?: AdaptiveOptions;
   maxBodyBytes?: number;
   retention?: RetentionPolicy;
   /** Record this agent in the state folder so `codelets run` can find it. */

@@ -42,6 +42,27 @@ export const PlacementCandidate = z.object({
 });
 export type PlacementCandidate = z.infer<typeof PlacementCandidate>;
 
+/** A decomposed request's step placed as part of the request's plan (a DAG list schedule across fleets). */
+export const PlanExplanation = z.object({
+  algorithm: z.enum(['heft', 'peft', 'best']),
+  /** The fleet the plan gives this step. */
+  fleet: z.string(),
+  /** What chose `fleet` of the decision: the plan, exploration overriding it, or the scores (the plan's fleet could not take it). */
+  followed: z.enum(['plan', 'explore', 'scores']),
+  /** Expected start and finish of the step, and the whole plan's makespan: ms from the request's start. */
+  expectedStartMs: z.number(),
+  expectedFinishMs: z.number(),
+  makespanMs: z.number(),
+  /** Steps in the plan. */
+  steps: z.number().int().min(1),
+  /** Times the request was re-planned before this decision, and why the last time. */
+  replans: z.number().int().min(0),
+  replannedAfter: z.string().optional(),
+  /** Time spent planning this request so far (ms). */
+  planningMs: z.number(),
+});
+export type PlanExplanation = z.infer<typeof PlanExplanation>;
+
 /** Why a placement chose its fleet: every candidate, and whether the choice was exploration. */
 export const PlacementExplanation = z.object({
   codelet: z.string(),
@@ -56,6 +77,8 @@ export const PlacementExplanation = z.object({
   at: z.number(),
   /** Best first; ineligible last. */
   candidates: z.array(PlacementCandidate),
+  /** Present when the step was placed as part of its request's plan (decomposed requests, learned placement). */
+  plan: PlanExplanation.optional(),
 });
 export type PlacementExplanation = z.infer<typeof PlacementExplanation>;
 
@@ -136,6 +159,13 @@ export const FleetStatus = z.object({
   /** Wait of the oldest queued invocation now, and the mean wait of recently started ones. */
   queueWaitMs: z.number(),
   meanQueueWaitMs: z.number(),
+  /**
+   * From the placement's expected execution times (the fleet's recent mean run time for tasks without
+   * one): when a new invocation would start with the workers there are, and the expected work left in
+   * the running and queued invocations (ms). Scaling up follows the expected wait.
+   */
+  expectedWaitMs: z.number(),
+  expectedWorkMs: z.number(),
   completed: z.number().int(),
   failed: z.number().int(),
   /** Invocations finished per second over the last 10 s. */

@@ -45,7 +45,8 @@ program
   .option('--state <folder>', 'state folder (history, token)')
   .option('--placement <policy>', 'placement policy: learned (learns from measurements) or class-affinity', 'learned')
   .option('--cheapest-within <percent>', 'learned placement: pick the cheapest fleet finishing within this % of the fastest')
-  .action(async (options: { host: string; port: number; workspace: string; state?: string; placement: string; cheapestWithin?: string }) => {
+  .option('--plan <algorithm>', 'learned placement: place a decomposed request as one DAG with peft (default), heft or best; off places each step alone')
+  .action(async (options: { host: string; port: number; workspace: string; state?: string; placement: string; cheapestWithin?: string; plan?: string }) => {
     const { agentCommand } = await import('./commands/agent');
     process.exitCode = await agentCommand(options);
   });

@@ -13,10 +13,12 @@ export interface CommandDeps {
   output: vscode.LogOutputChannel;
   graphView: GraphView;
   runner?: CodeletRunner;
+  /** Shows a codelet's latest placements, explained; supplied by extension/agent. */
+  explainPlacement?: (codeletId: string) => Promise<unknown>;
 }
 
 /** The codelet under the cursor in the active editor, else one the user picks from that file. */
-async function pickCodelet(deps: CommandDeps): Promise<string | undefined> {
+async function pickCodelet(deps: CommandDeps, placeHolder = 'Codelet to run on a fleet'): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const client = await deps.server.get();
@@ -27,7 +29,7 @@ async function pickCodelet(deps: CommandDeps): Promise<string | undefined> {
   if (here) return here.id;
   const picked = await vscode.window.showQuickPick(
     codelets.map((c) => ({ label: c.name, description: c.class, id: c.id })),
-    { placeHolder: 'Codelet to run on a fleet' },
+    { placeHolder },
   );
   return picked?.id;
 }
@@ -57,6 +59,16 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       return undefined;
     }
     return deps.runner(codeletId, Array.isArray(args) ? args : undefined);
+  });
+
+  register(COMMANDS.explainPlacement, async (id?: unknown) => {
+    const codeletId = typeof id === 'string' ? id : await pickCodelet(deps, 'Codelet whose placements to explain');
+    if (!codeletId) return undefined;
+    if (!deps.explainPlacement) {
+      void vscode.window.showErrorMessage('Codelets: placements come from the Codelets agent, which this build does not connect to.');
+      return undefined;
+    }
+    return deps.explainPlacement(codeletId);
   });
 
   register('codelets.reanalyze', async () => {

@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): CodeletsApi {
 
   const graphView = startGraphView(context, server);
   const agent = registerAgentFeatures(context, { output });
-  registerCommands(context, { server, output, graphView, runner: (id, args) => agent.runner(id, args) });
+  registerCommands(context, { server, output, graphView, runner: (id, args) => agent.runner(id, args), explainPlacement: (id) => agent.explainPlacement(id) });
   startLiveFigures(context, { agent, server, graphView, output });
 
   const startIfNeeded = (document: vscode.TextDocument) => {

@@ -110,6 +110,10 @@ function fieldName(path: PropertyKey[], json: unknown): string {
  * The embedded default: a cpu fleet sized to the cores, an io fleet running many invocations per worker, a
  * memory fleet of child processes with a large heap, a general fleet. No gpu fleet: none is detected here
  * (Node has no portable GPU probe; configure one in fleets.json where a GPU runtime exists).
+ * The io fleet may grow to one thread per core: waiting is free, but each I/O invocation still costs its
+ * worker CPU (protocol parsing, JSON, moving arguments and results across the thread boundary), so a single
+ * io thread caps I/O-heavy traffic at one core (measured with bench:fleets on 2 cores: the lone io thread's
+ * event loop was never idle with 32 requests in flight). Idle io threads block and scale down after idleMs.
  */
 export function defaultFleets(cores = os.availableParallelism(), totalMemMb = Math.floor(os.totalmem() / 2 ** 20)): FleetConfig[] {
   const heapMb = Math.max(512, Math.min(8192, Math.floor(totalMemMb / 4)));
@@ -123,7 +127,7 @@ export function defaultFleets(cores = os.availableParallelism(), totalMemMb = Ma
     {
       id: 'io', specialisation: 'io', runtime: 'threads', costPerSecond: 0.2, retries,
       capacity: { concurrencyPerWorker: 64 },
-      scaling: { minWorkers: 1, maxWorkers: Math.max(1, Math.ceil(cores / 2)), scaleUpQueueWaitMs: 20, idleMs: 30_000 },
+      scaling: { minWorkers: 1, maxWorkers: cores, scaleUpQueueWaitMs: 20, idleMs: 30_000 },
     },
     {
       id: 'memory', specialisation: 'memory', runtime: 'processes', costPerSecond: 1.5, retries,

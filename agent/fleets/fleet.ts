@@ -1,7 +1,11 @@
 // One fleet: a queue of invocations and a set of workers run by its policy. It starts minWorkers, adds a
-// worker when the oldest queued invocation has waited scaleUpQueueWaitMs (up to maxWorkers), removes
-// workers idle for idleMs (down to minWorkers), and replaces dead workers. An invocation whose worker dies
-// comes back as `lost` (never half-reported); retrying is the orchestrator's call.
+// worker (up to maxWorkers) as soon as the queue's expected wait passes scaleUpQueueWaitMs, or when the
+// oldest queued invocation has actually waited that long, removes workers idle for idleMs (down to
+// minWorkers), and replaces dead workers. An invocation whose worker dies comes back as `lost` (never
+// half-reported); retrying is the orchestrator's call.
+// Expected waits come from the placement's expected execution times (`FleetTask.expectedMs`, from the
+// learned models): the fleet keeps the expected remaining work of what it runs and queues, and replays
+// it over its invocation slots to tell when a queued (or a new) invocation would start.
 import type { FleetStatus } from '../protocol';
 import type { FleetConfig } from './config';
 import { startWorker, type WorkerHandle } from './worker-handle';
@@ -14,6 +18,8 @@ export interface FleetTask {
   exportPath: string[];
   /** Checked by serialise() beforehand; cloned again when sent. */
   args: unknown[];
+  /** The placement's expected execution time here (ms), when it has one: drives expected waits and scaling. */
+  expectedMs?: number;
 }
 
 interface Timing {
@@ -53,6 +59,25 @@ interface Pending {
  */
 const SEND_AHEAD_BELOW_MS = 1;
 
+/** Queues up to this long are replayed task by task in forecasts; deeper ones are spread evenly. */
+const FORECAST_EXACT_UP_TO = 64;
+
+/** A task's expected execution time, when the placement gave a usable one. */
+function expectedOf(task: FleetTask): number | undefined {
+  const e = task.expectedMs;
+  return e !== undefined && Number.isFinite(e) && e >= 0 ? e : undefined;
+}
+
+/** What the fleet expects of its queue now (ms from now unless said otherwise). */
+export interface QueueForecast {
+  /** When a new invocation submitted now would start, with the workers there are. */
+  startMs: number;
+  /** The longest total wait (already waited + still to wait) a queued invocation is expected to have. */
+  longestWaitMs: number;
+  /** Expected execution time still to do: the rest of the running invocations plus the queued ones. */
+  workMs: number;
+}
+
 export class Fleet {
   private readonly workers = new Map<string, Slot>();
   private readonly queue: Pending[] = [];
@@ -65,6 +90,9 @@ export class Fleet {
   private failed = 0;
   private replaced = 0;
   private recentWaits: number[] = [];
+  /** Sum and count of the queued tasks' expected times (those that have one), kept as the queue changes. */
+  private queuedKnownMs = 0;
+  private queuedKnown = 0;
   /** End times of recent completions, for throughput. */
   private recentEnds: number[] = [];
   /** Mean run time of recent invocations, for the expected-start estimate of placement. */
@@ -98,6 +126,7 @@ export class Fleet {
     if (this.closed) return Promise.resolve({ kind: 'lost', reason: `fleet ${this.id} is shut down`, worker: '', enqueued: now(), dispatched: now() });
     return new Promise((resolve) => {
       this.queue.push({ task, enqueued: now(), resolve });
+      this.account(task, 1);
       this.pump();
     });
   }
@@ -107,6 +136,7 @@ export class Fleet {
     const q = this.queue.findIndex((p) => p.task.id === id);
     if (q >= 0) {
       const [p] = this.queue.splice(q, 1);
+      this.account(p!.task, -1);
       p!.resolve({ kind: 'cancelled', enqueued: p!.enqueued });
       return;
     }
@@ -119,14 +149,67 @@ export class Fleet {
     else p.worker.handle.send({ t: 'cancel', id });
   }
 
-  /** When a queued invocation could start here: now if a slot is free, else after the queue ahead drains. */
+  /**
+   * When a new invocation could start here: now if a slot is free, else when the work ahead of it (the
+   * placement's expected times; the fleet's recent mean run time for tasks without one) has drained from
+   * the slots, or after a new worker's start-up if the fleet can still grow and that is sooner.
+   */
   expectedStartMs(): number {
-    const free = this.freeSlots();
-    if (free > this.queue.length) return 0;
+    if (this.freeSlots() > this.queue.length) return 0;
+    const { startMs } = this.forecast(this.meanRunMs);
     // A new worker can be started: roughly its start-up time (a thread or process boot).
-    if (this.workers.size + this.starting < this.config.scaling.maxWorkers) return this.config.runtime === 'threads' ? 30 : 80;
-    const slots = Math.max(1, this.workers.size * this.config.capacity.concurrencyPerWorker);
-    return ((this.queue.length - free + 1) * this.meanRunMs) / slots;
+    if (this.workers.size + this.starting < this.config.scaling.maxWorkers) return Math.min(startMs, this.bootMs());
+    return startMs;
+  }
+
+  /**
+   * Replays the fleet's work over its invocation slots (workers ready × concurrency per worker): each
+   * running invocation holds a slot for the rest of its expected time, each queued one takes the slot that
+   * frees first. `unknownMs` stands for a task without an expected time (0 gives a lower bound: waits that
+   * are certain from what the placement said).
+   */
+  forecast(unknownMs: number): QueueForecast {
+    const t = now();
+    const perWorker = this.config.capacity.concurrencyPerWorker;
+    // Slot i is free `lanes[i]` ms from now. Invocations sent ahead to a busy worker queue behind its slots.
+    const lanes: number[] = [];
+    let workMs = 0;
+    for (const w of this.workers.values()) {
+      if (!w.ready) continue;
+      const mine: number[] = new Array<number>(perWorker).fill(0);
+      for (const id of w.running) {
+        const p = this.inflight.get(id);
+        if (!p) continue;
+        const e = expectedOf(p.task) ?? unknownMs;
+        const i = argmin(mine);
+        // Held ones (sent ahead) start when a slot frees; the others started at dispatch.
+        const rest = p.ahead && mine[i]! > 0 ? e : Math.max(0, e - (t - (p.dispatched ?? t)));
+        mine[i] = mine[i]! + rest;
+        workMs += rest;
+      }
+      lanes.push(...mine);
+    }
+    const q = this.queue;
+    const queuedMs = this.queuedKnownMs + (q.length - this.queuedKnown) * unknownMs;
+    workMs += queuedMs;
+    if (q.length > FORECAST_EXACT_UP_TO && lanes.length) {
+      // A deep queue: its work spread evenly over the slots (placement asks this per invocation; replaying
+      // every queued task each time would cost O(queue)).
+      const total = lanes.reduce((a, b) => a + b, 0);
+      const last = q[q.length - 1]!;
+      const lastStart = (total + queuedMs - (expectedOf(last.task) ?? unknownMs)) / lanes.length;
+      return { startMs: (total + queuedMs) / lanes.length, longestWaitMs: Math.max(t - q[0]!.enqueued + lanes[argmin(lanes)]!, t - last.enqueued + lastStart), workMs };
+    }
+    // No worker ready yet: nothing can be said beyond what the oldest has waited.
+    if (!lanes.length) return { startMs: this.bootMs() + workMs, longestWaitMs: q.length ? t - q[0]!.enqueued : 0, workMs };
+    let longestWaitMs = 0;
+    for (const p of q) {
+      const e = expectedOf(p.task) ?? unknownMs;
+      const i = argmin(lanes);
+      longestWaitMs = Math.max(longestWaitMs, t - p.enqueued + lanes[i]!);
+      lanes[i] = lanes[i]! + e;
+    }
+    return { startMs: lanes[argmin(lanes)]!, longestWaitMs, workMs };
   }
 
   /** Invocations finished per second over the last 10 s. */
@@ -159,6 +242,7 @@ export class Fleet {
       utilisation: capacity ? Math.min(1, running / capacity) : 0,
       queueDepth: this.queue.length,
       queueWaitMs: this.queue.length ? t - this.queue[0]!.enqueued : 0,
+      ...this.expectedFigures(),
       meanQueueWaitMs: this.recentWaits.length ? this.recentWaits.reduce((a, b) => a + b, 0) / this.recentWaits.length : 0,
       completed: this.completed,
       failed: this.failed,
@@ -173,6 +257,8 @@ export class Fleet {
     this.closed = true;
     clearInterval(this.idleTimer);
     if (this.scaleTimer) clearTimeout(this.scaleTimer);
+    this.queuedKnownMs = 0;
+    this.queuedKnown = 0;
     for (const p of this.queue.splice(0)) p.resolve({ kind: 'lost', reason: `fleet ${this.id} shut down`, worker: '', enqueued: p.enqueued, dispatched: now() });
     const exits = [...this.workers.values()].map((w) => new Promise<void>((r) => w.handle.onExit(() => r())));
     for (const w of this.workers.values()) w.handle.kill();
@@ -180,6 +266,32 @@ export class Fleet {
   }
 
   // ------------------------------------------------------------------------------------------------
+
+  private account(task: FleetTask, sign: 1 | -1): void {
+    const e = expectedOf(task);
+    if (e === undefined) return;
+    this.queuedKnownMs = Math.max(0, this.queuedKnownMs + sign * e);
+    this.queuedKnown += sign;
+    if (this.queuedKnown === 0) this.queuedKnownMs = 0;
+  }
+
+  /** Whether any queued or running task came with an expected time. */
+  private knowsWork(): boolean {
+    if (this.queuedKnown > 0) return true;
+    for (const p of this.inflight.values()) if (expectedOf(p.task) !== undefined) return true;
+    return false;
+  }
+
+  /** Roughly how long a new worker takes to start (a thread or a process boot). */
+  private bootMs(): number {
+    return this.config.runtime === 'threads' ? 30 : 80;
+  }
+
+  /** Status figures from the placement's expected times (tasks without one count the recent mean run time). */
+  private expectedFigures(): Pick<FleetStatus, 'expectedWaitMs' | 'expectedWorkMs'> {
+    const f = this.forecast(this.meanRunMs);
+    return { expectedWaitMs: this.freeSlots() > this.queue.length ? 0 : f.startMs, expectedWorkMs: f.workMs };
+  }
 
   private freeSlots(): number {
     let free = 0;
@@ -255,6 +367,7 @@ export class Fleet {
       const slot = this.pickWorker();
       if (!slot) break;
       this.queue.shift();
+      this.account(head.task, -1);
       this.dispatch(head, slot);
     }
     if (this.queue.length) this.considerScaleUp();
@@ -285,11 +398,23 @@ export class Fleet {
 
   private considerScaleUp(): void {
     // A worker on its way will pump the queue when it is ready.
-    if (this.scaleTimer || this.closed || this.starting > 0) return;
+    if (this.closed || this.starting > 0) return;
     const max = this.config.scaling.maxWorkers;
     if (this.workers.size >= max) return;
+    const threshold = this.config.scaling.scaleUpQueueWaitMs;
+    // The wait the placement's expected times make certain (tasks without one count nothing): past the
+    // threshold, a worker starts now rather than after someone has waited that long. Without any expected
+    // times, only the wait so far counts (the timer below), as before.
+    if (this.knowsWork() && this.forecast(0).longestWaitMs > threshold) {
+      if (this.scaleTimer) clearTimeout(this.scaleTimer);
+      this.scaleTimer = undefined;
+      this.addWorker();
+      this.onChange();
+      return;
+    }
+    if (this.scaleTimer) return;
     const waited = now() - this.queue[0]!.enqueued;
-    const delay = Math.max(0, this.config.scaling.scaleUpQueueWaitMs - waited);
+    const delay = Math.max(0, threshold - waited);
     this.scaleTimer = setTimeout(() => {
       this.scaleTimer = undefined;
       if (!this.queue.length || this.closed) return;
@@ -312,4 +437,10 @@ export class Fleet {
       }
     }
   }
+}
+
+function argmin(xs: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! < xs[best]!) best = i;
+  return best;
 }

@@ -2,9 +2,10 @@
 // written atomically (temporary file + rename, so a crash leaves the old file or the new one, never half
 // of one), every few seconds while they change and at shutdown; read back at start. A damaged file is
 // reported (file, field, problem) and moved aside as `models.json.corrupt`, and learning starts afresh.
+// An older version is migrated (store.ts) and the log says so.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ModelStore, ModelStoreError } from '../router/models';
+import { MODELS_VERSION, ModelStore, ModelStoreError } from '../router/models';
 
 export const MODELS_FILE = 'models.json';
 const SAVE_EVERY_MS = 5000;
@@ -24,7 +25,10 @@ export function loadModels(stateDir: string, log: (line: string) => void): Model
     } catch (error) {
       throw new ModelStoreError(`not valid JSON (${(error as Error).message})`);
     }
-    return ModelStore.fromJSON(data);
+    const store = ModelStore.fromJSON(data);
+    const version = (data as { version?: unknown }).version;
+    if (version !== MODELS_VERSION) log(`${file}: version ${String(version)} read as version ${MODELS_VERSION} (the models' CPU/wait split starts empty and fills in from the next runs)`);
+    return store;
   } catch (error) {
     const aside = `${file}.corrupt`;
     try {

@@ -65,6 +65,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     fleetGauge('codelets_fleet_utilisation', 'Running / capacity', (f) => f.utilisation);
     fleetGauge('codelets_fleet_queue_depth', 'Invocations waiting', (f) => f.queueDepth);
     fleetGauge('codelets_fleet_queue_wait_seconds', 'Wait of the oldest queued invocation', (f) => f.queueWaitMs / 1000);
+    fleetGauge('codelets_fleet_expected_wait_seconds', 'When a new invocation would start, from the expected times of the work ahead', (f) => f.expectedWaitMs / 1000);
+    fleetGauge('codelets_fleet_expected_work_seconds', 'Expected execution time left in running and queued invocations', (f) => f.expectedWorkMs / 1000);
     fleetGauge('codelets_fleet_replaced_workers_total', 'Workers replaced after dying', (f) => f.replacedWorkers);
   }
 

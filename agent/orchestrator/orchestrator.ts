@@ -3,6 +3,9 @@
 // response says why. A worker that dies costs an attempt (bounded, with backoff) on a fresh worker; a user
 // exception is reported (with its source-mapped stack) and retried only when asked. Every invocation
 // settles exactly once: the fleet drops late or duplicate results.
+// A placement that can plan a whole request (the learned one) places a decomposed request's steps as one
+// DAG when it starts and is told as steps start and finish, so it can re-plan; otherwise (and for whole
+// requests) each invocation is placed on its own when it is dispatched.
 import { randomUUID } from 'node:crypto';
 import type { Codelet } from '../../server/analysis/metadata';
 import type { BundleCache } from '../bundles';
@@ -12,7 +15,7 @@ import type { Fleet, FleetOutcome } from '../fleets/fleet';
 import { SerialisationError, serialise } from '../fleets/serialise';
 import type { Monitor } from '../monitor/monitor';
 import { PROTOCOL_VERSION, type InvocationRecord, type RunRequestParsed, type RunResponse } from '../protocol';
-import type { Placement } from '../router/placement';
+import type { Placement, RequestPlacement } from '../router/placement';
 import { decompose } from './decompose';
 import { evaluate } from './evaluate';
 
@@ -146,6 +149,10 @@ export class Orchestrator {
   ): Promise<unknown> {
     const results = new Map<string, unknown>();
     const started = new Set<string>();
+    const plan = this.deps.placement.planRequest?.(
+      steps.map(({ step, callee, needs }) => ({ id: step.id, needs, codelet: this.latest(callee) })),
+      this.deps.fleets.list(),
+    );
     return new Promise((resolve, reject) => {
       const launch = (): void => {
         if (ctx.failure) return;
@@ -167,7 +174,7 @@ export class Orchestrator {
             reject(new InvocationFailure('user', `step ${step.id} (${callee.id}): ${(error as Error).message}`, callee.id));
             return;
           }
-          const call = this.invoke(callee, args, step.id, request, ctx);
+          const call = this.invoke(callee, args, step.id, request, ctx, plan);
           ctx.started.add(call);
           call.then((value) => {
             results.set(step.id, value);
@@ -179,9 +186,16 @@ export class Orchestrator {
     });
   }
 
+  /** The codelet as placement should see it: the catalog's latest, with the measured figures merged in. */
+  private latest(codelet: Codelet): Codelet {
+    const current = this.deps.catalog.codelet(codelet.id) ?? codelet;
+    const measured = this.deps.monitor.measured(codelet.id);
+    return measured ? { ...current, measured } : current;
+  }
+
   /** One codelet call, with its attempts. Resolves with the value or throws InvocationFailure. */
-  private async invoke(codelet: Codelet, args: unknown[], step: string, request: RunRequestParsed, ctx: RequestContext): Promise<unknown> {
-    const { fleets, placement, bundles, catalog, monitor } = this.deps;
+  private async invoke(codelet: Codelet, args: unknown[], step: string, request: RunRequestParsed, ctx: RequestContext, plan?: RequestPlacement): Promise<unknown> {
+    const { fleets, placement, bundles, monitor } = this.deps;
     if (!codelet.invoke) throw new InvocationFailure('user', `${codelet.id} cannot be called on its own`, codelet.id);
     let bytesIn: number;
     try {
@@ -200,18 +214,19 @@ export class Orchestrator {
     let userErrors = 0;
     for (let attempt = 1; ; attempt++) {
       if (ctx.failure) throw ctx.failure;
-      // Placement sees the latest measured figures (merged by the catalog's owner into `measured`).
-      const current = catalog.codelet(codelet.id) ?? codelet;
-      const measured = monitor.measured(codelet.id);
-      const decision = placement.place(measured ? { ...current, measured } : current, fleets.list());
+      const current = this.latest(codelet);
+      const decision = plan ? plan.place(step, current, fleets.list()) : placement.place(current, fleets.list());
       const fleet = fleets.get(decision.fleet)!;
       const id = `${ctx.id}:${step}:${attempt}`;
       ctx.active.set(id, fleet);
-      const outcome = await fleet.submit({ id, codelet: codelet.id, bundle, exportPath: codelet.invoke.exportPath, args });
+      plan?.started(step, fleet.id);
+      const outcome = await fleet.submit({ id, codelet: codelet.id, bundle, exportPath: codelet.invoke.exportPath, args, expectedMs: decision.explanation?.candidates.find((c) => c.fleet === fleet.id)?.expectedMs });
       ctx.active.delete(id);
       const record = toRecord(outcome, { id, requestId: ctx.id, step, codelet: codelet.id, fleet: fleet.id, attempt, placement: decision.reason, bytesIn, ...(decision.explanation ? { explanation: decision.explanation } : {}) });
       ctx.records.push(record);
+      // Announced first: the models learn this run before the plan decides whether to re-plan.
       monitor.announce(record);
+      plan?.finished(step, record.ok);
 
       if (outcome.kind === 'done') {
         const m = outcome.message;

@@ -6,7 +6,7 @@
 import type { FleetConfig } from '../fleets/config';
 import { loadModels, ModelSaver } from '../monitor/model-persistence';
 import type { InvocationRecord, PlacementsResponse } from '../protocol';
-import { AdaptivePlacer, LearnedPlacement, type AdaptiveSettings } from './adaptive';
+import { AdaptivePlacer, LearnedPlacement, type AdaptiveOptions } from './adaptive';
 import { ClassAffinityPlacement, type Placement } from './placement';
 
 export type PlacementPolicy = 'learned' | 'class-affinity';
@@ -57,7 +57,7 @@ export interface PlacementLoopOptions {
   monitor: InvocationSource;
   /** The configuration of a fleet in service (cost, memory limit), for scoring. */
   fleetConfig: (id: string) => FleetConfig | undefined;
-  adaptive?: Partial<AdaptiveSettings>;
+  adaptive?: AdaptiveOptions;
   log: (line: string) => void;
 }
 
@@ -74,7 +74,12 @@ export class PlacementLoop {
       this.learned = new LearnedPlacement(new AdaptivePlacer(options.adaptive, models), (id) => {
         const c = options.fleetConfig(id);
         if (!c) return undefined;
-        return { costPerSecond: c.costPerSecond, ...(c.capacity.memoryLimitMb === undefined ? {} : { memoryLimitMb: c.capacity.memoryLimitMb }) };
+        return {
+          costPerSecond: c.costPerSecond,
+          // A request's plan may use the workers the fleet can scale to (it adds them when work queues).
+          slots: c.scaling.maxWorkers * c.capacity.concurrencyPerWorker,
+          ...(c.capacity.memoryLimitMb === undefined ? {} : { memoryLimitMb: c.capacity.memoryLimitMb }),
+        };
       });
       this.saver = new ModelSaver(options.stateDir, models, options.log);
       this.placement = this.learned;
@@ -93,7 +98,8 @@ export class PlacementLoop {
     this.log.add(r);
     // Failed and cancelled runs say nothing about how fast the fleet is.
     if (!this.learned || !r.ok || !Number.isFinite(r.wallMs) || r.wallMs < 0) return;
-    this.learned.observe({ codelet: r.codelet, fleet: r.fleet, ms: r.wallMs, ...(r.bytesIn > 0 ? { size: r.bytesIn } : {}), at: r.end });
+    this.learned.observe({ codelet: r.codelet, fleet: r.fleet, ms: r.wallMs, cpuMs: r.cpuMs, waitMs: r.ioWaitMs, ...(r.bytesIn > 0 ? { size: r.bytesIn } : {}), at: r.end });
+    this.learned.observeOutput(r.codelet, r.bytesOut);
     this.saver!.markDirty();
   }
 

@@ -23,6 +23,30 @@ export interface PlacementDecision {
 
 export interface Placement {
   place(codelet: Codelet, fleets: readonly FleetView[]): PlacementDecision;
+  /**
+   * Optional: places a decomposed request's steps as a whole (a DAG) when it starts; the orchestrator then
+   * asks the returned plan, not `place`, for each step as it becomes ready, and tells it when steps start
+   * and finish so it can re-plan. Undefined (or no method): every invocation is placed on its own.
+   */
+  planRequest?(steps: readonly PlanStepDemand[], fleets: readonly FleetView[]): RequestPlacement | undefined;
+}
+
+/** A step of a decomposed request, for whole-request placement. */
+export interface PlanStepDemand {
+  id: string;
+  /** Steps whose results it consumes. */
+  needs: readonly string[];
+  /** Its callee, with the latest measured figures. */
+  codelet: Codelet;
+}
+
+/** The placement of one request in flight: a fleet per ready step, revised as steps finish. */
+export interface RequestPlacement {
+  place(step: string, codelet: Codelet, fleets: readonly FleetView[]): PlacementDecision;
+  /** The step was handed to `fleet` now. */
+  started(step: string, fleet: string): void;
+  /** The step's invocation ended now (ok false: it failed and may be placed again). */
+  finished(step: string, ok: boolean): void;
 }
 
 

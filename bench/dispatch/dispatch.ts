@@ -9,6 +9,11 @@
 //             default, learned), bundle cache, invocation record, metrics, history (group-committed to
 //             SQLite), events.
 //   request-class-affinity: the same with the simple class-affinity placement, to show placement's share.
+//   request-3-steps: a decomposed request of three empty steps (two side by side, a third after both),
+//             placed as a whole by the learned placement (its plan, PEFT by default; re-plans as steps end);
+//             request-3-steps-no-plan: the same with plans off (each step placed on its own). Both run on
+//             two fleets like `local` (with one there is nothing to plan: no plan is made), in agents of
+//             their own, and are reported per invocation (per request / 3), so they compare with `request`.
 // Every round runs every path, in a rotated order, so drift on a shared machine hits all alike; medians
 // are reported, with the CPU time the whole process (all threads) spent per invocation.
 //   npm run bench:dispatch [-- --sequential 2000 --concurrent 10000 --inflight 64 --rounds 7]
@@ -50,6 +55,21 @@ const EMPTY: Codelet = {
   parallelGroups: [], plan: { decomposable: false, reasons: [], params: [], steps: [], result: null }, advice: [],
 };
 
+/** Three empty steps: s1 and s2 side by side, s3 after both. */
+const EMPTY3: Codelet = {
+  ...EMPTY, id: 'empty.ts#three', name: 'three', invoke: null, dependencies: [ENTRY],
+  plan: {
+    decomposable: true, reasons: [], params: [], result: null,
+    steps: [
+      { id: 's1', callee: ENTRY, args: [], dependsOn: [], range },
+      { id: 's2', callee: ENTRY, args: [], dependsOn: [], range },
+      { id: 's3', callee: ENTRY, args: [], dependsOn: ['s1', 's2'], range },
+    ],
+  },
+};
+/** Invocations per call of the paths that run more than one. */
+const INVOCATIONS_PER_CALL: Record<string, number> = { 'request-3-steps': 3, 'request-3-steps-no-plan': 3 };
+
 /** µs of process CPU (every thread) since `from`. */
 function cpuSince(from: NodeJS.CpuUsage): number {
   const c = process.cpuUsage(from);
@@ -90,8 +110,13 @@ async function main(): Promise<void> {
   const agent = await Agent.start({ workspace: WORKSPACE, stateDir: state, fleets: [fleet], catalog: new FixedCatalog([EMPTY]), listen: false });
   const state2 = mkdtempSync(path.join(os.tmpdir(), 'codelets-bench-dispatch-'));
   const simple = await Agent.start({ workspace: WORKSPACE, stateDir: state2, fleets: [fleet], catalog: new FixedCatalog([EMPTY]), listen: false, placement: 'class-affinity' });
-  const request = (a: Agent) => async (): Promise<void> => {
-    const r = await a.orchestrator.run({ entry: ENTRY, args: [], retryUserErrors: 0 });
+  const state3 = mkdtempSync(path.join(os.tmpdir(), 'codelets-bench-dispatch-'));
+  const twoFleets = [fleet, { ...fleet, id: 'local2' }];
+  const noPlan = await Agent.start({ workspace: WORKSPACE, stateDir: state3, fleets: twoFleets, catalog: new FixedCatalog([EMPTY, EMPTY3]), listen: false, adaptive: { plan: { algorithm: 'off' } } });
+  const state4 = mkdtempSync(path.join(os.tmpdir(), 'codelets-bench-dispatch-'));
+  const planned = await Agent.start({ workspace: WORKSPACE, stateDir: state4, fleets: twoFleets, catalog: new FixedCatalog([EMPTY, EMPTY3]), listen: false });
+  const request = (a: Agent, entry = ENTRY) => async (): Promise<void> => {
+    const r = await a.orchestrator.run({ entry, args: [], retryUserErrors: 0 });
     if (!r.ok) throw new Error(r.error!.message);
   };
   const run = request(agent);
@@ -119,6 +144,8 @@ async function main(): Promise<void> {
     ['fleet-no-ahead', submitTo(noAhead)],
     ['request', run],
     ['request-class-affinity', request(simple)],
+    ['request-3-steps', request(planned, EMPTY3.id)],
+    ['request-3-steps-no-plan', request(noPlan, EMPTY3.id)],
   ];
   for (const [, f] of paths) await timeSequential(500, f);
   for (const [, f] of paths) await timeConcurrent(2000, INFLIGHT, f);
@@ -131,14 +158,16 @@ async function main(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     const order = paths.map((_, i) => paths[(i + r) % paths.length]!);
     for (const [name, f] of order) {
-      const [us, cpu] = await timeSequential(SEQ, f);
-      seq[name]!.push(us);
-      seqCpu[name]!.push(cpu);
+      const k = INVOCATIONS_PER_CALL[name] ?? 1;
+      const [us, cpu] = await timeSequential(Math.ceil(SEQ / k), f);
+      seq[name]!.push(us / k);
+      seqCpu[name]!.push(cpu / k);
     }
     for (const [name, f] of order) {
-      const [perSecond, cpu] = await timeConcurrent(CONC, INFLIGHT, f);
-      thr[name]!.push(perSecond);
-      thrCpu[name]!.push(cpu);
+      const k = INVOCATIONS_PER_CALL[name] ?? 1;
+      const [perSecond, cpu] = await timeConcurrent(Math.ceil(CONC / k), INFLIGHT, f);
+      thr[name]!.push(perSecond * k);
+      thrCpu[name]!.push(cpu / k);
     }
   }
   const load1 = os.loadavg()[0]!;
@@ -179,6 +208,10 @@ async function main(): Promise<void> {
   await noAhead.close();
   await simple.close();
   rmSync(state2, { recursive: true, force: true });
+  await noPlan.close();
+  rmSync(state3, { recursive: true, force: true });
+  await planned.close();
+  rmSync(state4, { recursive: true, force: true });
   await agent.close();
   rmSync(state, { recursive: true, force: true });
 }

@@ -9,8 +9,12 @@
 //     beside them, the mean slowdown (calibrated time on the chosen fleet / on the best) and the same for
 //     the class-affinity policy (20 requests).
 //  3. the two loaders requested on their own (no sibling steps sharing the cores), same error measure.
-//   npm run bench:feedback [-- --requests 100 --calibration 10 --json]
-import { mkdtempSync, rmSync } from 'node:fs';
+// Beside the headline error (prediction.ts): a naive predictor, replays of the same runs through a fresh
+// model store with a contention factor from what was known at placement (threads running on every fleet,
+// the machine's CPU pressure), and the error split by whether anything else ran at placement. The bench
+// records those signals by wrapping the learned placement (its `place` and request plans' `place`).
+//   npm run bench:feedback [-- --requests 100 --calibration 10 --json --dump records.json]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,14 +25,14 @@ import type { InvocationRecord } from '../../agent/protocol';
 import type { PlacementPolicy } from '../../agent/router/learning';
 import type { FleetView, Placement, PlacementDecision } from '../../agent/router/placement';
 import type { Codelet } from '../../server/analysis/metadata';
+import { MIN_RUNS, median, pooled, predictionErrors, type BenchRecord, type CodeletErrors, type Signals } from './prediction';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '100' }, calibration: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '100' }, calibration: { type: 'string', default: '10' }, json: { type: 'boolean', default: false }, dump: { type: 'string' } } });
 const REQUESTS = Number(values.requests);
 const CALIBRATION = Number(values.calibration);
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const ENTRY = 'src/service.ts#handleReport';
 const WINDOWS: [number, number][] = [[1, 20], [21, 50], [51, 100]];
-const MIN_RUNS_FOR_ERROR = 10;
 /** Codelets also measured as entries of their own, one at a time (no sibling steps sharing the cores). */
 const ISOLATED_ENTRIES = ['src/loaders.ts#loadOrders', 'src/loaders.ts#loadEvents'];
 const ISOLATED = 40;
@@ -55,11 +59,44 @@ async function serve(placement: Placement | PlacementPolicy, requests: number, e
   const agent = await Agent.start({ workspace: EXAMPLES, stateDir: state, fleets: fleets(), placement });
   const client = new AgentClient(agent.url, agent.token);
   const records: InvocationRecord[] = [];
+  // What was known at each placement (for the diagnostics): invocations running and queued on every fleet,
+  // and the machine's CPU pressure just before.
+  const atPlacement = new WeakMap<object, Signals>();
+  const byId = new Map<string, Signals>();
+  const learned = agent.placement.learned;
+  if (learned) {
+    const place = learned.place.bind(learned);
+    learned.place = (codelet, views) => {
+      const signals = sampleSignals(views);
+      const d = place(codelet, views);
+      atPlacement.set(d.explanation, signals);
+      return d;
+    };
+    // A decomposed request is placed through its plan: record there too.
+    const planRequest = learned.planRequest.bind(learned);
+    learned.planRequest = (steps, views) => {
+      const plan = planRequest(steps, views);
+      if (plan) {
+        const placeStep = plan.place.bind(plan);
+        plan.place = (step, codelet, fleetViews) => {
+          const signals = sampleSignals(fleetViews);
+          const d = placeStep(step, codelet, fleetViews);
+          atPlacement.set(d.explanation, signals);
+          return d;
+        };
+      }
+      return plan;
+    };
+    agent.monitor.on('invocation', (r) => {
+      const s = r.explanation && atPlacement.get(r.explanation);
+      if (s) byId.set(r.id, s);
+    });
+  }
   try {
     for (let i = 0; i < requests; i++) {
       const r = await client.run({ entry: entries[i % entries.length]!, args: ['data'] });
       if (!r.ok) throw new Error(`request ${i + 1} failed: ${r.error!.message}`);
-      records.push(...r.invocations.map((x) => ({ ...x, requestIndex: i + 1 }) as InvocationRecord));
+      records.push(...r.invocations.map((x) => ({ ...x, requestIndex: i + 1, signals: byId.get(x.id) }) as InvocationRecord));
     }
   } finally {
     await agent.close();
@@ -68,36 +105,36 @@ async function serve(placement: Placement | PlacementPolicy, requests: number, e
   return records;
 }
 
-const median = (xs: number[]): number => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
+let psiLast: { at: number; total: number } | null = null;
+let psiRate: number | null = null;
+function sampleSignals(views: readonly FleetView[]): Signals {
+  const running: Record<string, number> = {};
+  const queued: Record<string, number> = {};
+  for (const v of views) {
+    const s = (v as unknown as { status(): { running: number; queueDepth: number } }).status();
+    running[v.id] = s.running;
+    queued[v.id] = s.queueDepth;
+  }
+  const at = performance.now();
+  try {
+    const total = Number(/some avg10=\S+ avg60=\S+ avg300=\S+ total=(\d+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))![1]);
+    if (psiLast && at - psiLast.at >= 100) {
+      psiRate = (total - psiLast.total) / 1000 / (at - psiLast.at);
+      psiLast = { at, total };
+    } else if (!psiLast) psiLast = { at, total };
+  } catch {
+    psiRate = null;
+  }
+  return { running, queued, cpuPressure: psiRate, at };
+}
+
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const requestIndex = (r: InvocationRecord): number => (r as InvocationRecord & { requestIndex: number }).requestIndex;
-
-/** Error of predicted vs measured time, per codelet, once its model on that fleet had ≥ MIN_RUNS_FOR_ERROR runs;
- * beside it, for reference, a naive predictor: the median of the previous (≤ 32) runs on that fleet. */
-function predictionErrors(records: InvocationRecord[]): { errors: Map<string, number[]>; naiveErrors: Map<string, number[]> } {
-  const errors = new Map<string, number[]>();
-  const naiveErrors = new Map<string, number[]>();
-  const seen = new Map<string, number[]>();
-  for (const r of records) {
-    const key = `${r.codelet} ${r.fleet}`;
-    const before = seen.get(key) ?? [];
-    const c = r.explanation?.candidates.find((x) => x.fleet === r.fleet);
-    if (r.ok && c && c.runs >= MIN_RUNS_FOR_ERROR && r.wallMs > 0) {
-      errors.set(r.codelet, [...(errors.get(r.codelet) ?? []), Math.abs(c.expectedMs - r.wallMs) / r.wallMs]);
-      const naive = median(before.slice(-32));
-      naiveErrors.set(r.codelet, [...(naiveErrors.get(r.codelet) ?? []), Math.abs(naive - r.wallMs) / r.wallMs]);
-    }
-    if (r.ok) seen.set(key, [...before, r.wallMs]);
-  }
-  return { errors, naiveErrors };
-}
 
 async function main(): Promise<void> {
   process.chdir(EXAMPLES);
   const t0 = performance.now();
+  const loadAverageAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
   const calibration = await serve(new RoundRobinPlacement(), CALIBRATION * fleets().length);
   // Median wall time of each codelet on each fleet.
   const times = new Map<string, Map<string, number[]>>();
@@ -138,30 +175,26 @@ async function main(): Promise<void> {
   const affinity = await serve('class-affinity', 20);
   const affinitySlowdown = slowdown(affinity.filter((r) => truth.has(r.codelet)));
   // Prediction error: predicted (before the run) vs measured, once the model of that codelet on that fleet had ≥ 10 runs.
-  const { errors, naiveErrors } = predictionErrors(learned);
+  const cores = os.availableParallelism();
+  const errors = new Map(predictionErrors(learned as BenchRecord[], cores).map((e) => [e.codelet, e]));
   const isolatedRecords = await serve('learned', ISOLATED * ISOLATED_ENTRIES.length, ISOLATED_ENTRIES);
-  const isolated = ISOLATED_ENTRIES.map((codelet) => {
-    const e = predictionErrors(isolatedRecords);
-    const xs = e.errors.get(codelet) ?? [];
-    return { codelet, predictions: xs.length, medianError: xs.length ? median(xs) : null, naiveMedianError: e.naiveErrors.get(codelet)?.length ? median(e.naiveErrors.get(codelet)!) : null };
-  });
+  const isolatedErrors = new Map(predictionErrors(isolatedRecords as BenchRecord[], cores).map((e) => [e.codelet, e]));
+  const isolated = ISOLATED_ENTRIES.map((codelet) => isolatedErrors.get(codelet)!).filter(Boolean);
   const perCodelet = [...truth].map(([codelet, t]) => {
-    const e = errors.get(codelet) ?? [];
     const placedOn: Record<string, number> = {};
     for (const r of learned.filter((x) => x.codelet === codelet && requestIndex(x) > REQUESTS / 2)) placedOn[r.fleet] = (placedOn[r.fleet] ?? 0) + 1;
     return {
+      ...errors.get(codelet)!,
       codelet,
       calibratedMedianMs: Object.fromEntries(Object.entries(t.medians).map(([f, m]) => [f, Number(m.toFixed(3))])),
       best: t.best,
       placedInSecondHalf: placedOn,
-      predictions: e.length,
-      medianError: e.length ? median(e) : null,
-      meanError: e.length ? e.reduce((s, x) => s + x, 0) / e.length : null,
-      naiveMedianError: naiveErrors.get(codelet)?.length ? median(naiveErrors.get(codelet)!) : null,
     };
   });
+  const pooledErrors = { dag: pooled(learned as BenchRecord[]), isolated: pooled(isolatedRecords as BenchRecord[]) };
+  if (values.dump) writeFileSync(values.dump, JSON.stringify({ calibration, learned, isolated: isolatedRecords }));
   const loadAverage = os.loadavg().map((x) => Number(x.toFixed(2)));
-  const result = { affinitySlowdown, loadAverage, cores: os.availableParallelism(), isolated, requests: REQUESTS, calibrationRequests: calibration.length ? CALIBRATION * fleets().length : 0, fleets: fleets().map((f) => f.id), windows, perCodelet, seconds: (performance.now() - t0) / 1000 };
+  const result = { affinitySlowdown, loadAverageAtStart, loadAverage, cores, isolated, pooledErrors, requests: REQUESTS, calibrationRequests: calibration.length ? CALIBRATION * fleets().length : 0, fleets: fleets().map((f) => f.id), windows, perCodelet, seconds: (performance.now() - t0) / 1000 };
   if (values.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
@@ -170,17 +203,30 @@ async function main(): Promise<void> {
   console.log('share of placements on the best fleet (calibrated), learned placement:');
   for (const w of windows) console.log(`  requests ${w.requests.padEnd(7)} ${String(w.placements).padStart(4)} placements  best ${pct(w.onBest).padStart(7)}  within 10 % of best ${pct(w.withinTenPercent).padStart(7)}  explored ${pct(w.explored).padStart(7)}  calibrated time vs best ×${w.slowdown.toFixed(2)}`);
   console.log(`  class-affinity placement, 20 requests, for comparison: calibrated time vs best ×${affinitySlowdown.toFixed(2)}`);
-  console.log(`predicted vs measured execution time, once a codelet has ≥ ${MIN_RUNS_FOR_ERROR} runs on the fleet (goal ≤ 15 %):`);
+  console.log(`predicted vs measured execution time, once a codelet has ≥ ${MIN_RUNS} runs on the fleet (goal ≤ 15 %), median per codelet:`);
+  console.log(`  ${'codelet'.padEnd(38)} ${'agent'.padStart(7)} ${'naive'.padStart(7)} ${'replay'.padStart(7)} ${'+cont.'.padStart(7)} ${'+PSI'.padStart(7)} ${'floor'.padStart(7)}  ${'alone'.padStart(12)} ${'beside'.padStart(12)}  cpu share  n`);
+  const row = (c: CodeletErrors): string => {
+    const f = (x: number | null) => (x === null ? 'n/a' : pct(x)).padStart(7);
+    const g = (x: { predictions: number; medianError: number | null }) => `${f(x.medianError)} (${String(x.predictions).padStart(2)})`;
+    return `  ${c.codelet.padEnd(38)} ${f(c.medianError)} ${f(c.naiveMedianError)} ${f(c.replayMedianError)} ${f(c.replayContentionMedianError)} ${f(c.replayPressureMedianError)} ${f(c.hindsightFloor)}  ${g(c.alone)} ${g(c.beside)}  ${c.cpuShare === null ? 'n/a' : pct(c.cpuShare).padStart(7)}  ${c.predictions}`;
+  };
+  for (const c of perCodelet) console.log(row(c));
+  const p = (x: { predictions: number; medianError: number | null; naiveMedianError: number | null }) =>
+    `${x.medianError === null ? 'n/a' : pct(x.medianError)} (naive ${x.naiveMedianError === null ? 'n/a' : pct(x.naiveMedianError)}, ${x.predictions} predictions)`;
+  console.log(`  all predictions pooled: ${p(pooledErrors.dag)}`);
+  console.log(`the same, for codelets requested on their own (${ISOLATED} requests each, one at a time):`);
+  for (const c of isolated) console.log(row(c));
+  console.log(`  all predictions pooled: ${p(pooledErrors.isolated)}`);
+  console.log('  agent = the placement\'s expectedMs (headline); naive = median of the previous ≤ 32 runs; replay = the same runs through a');
+  console.log('  fresh model store, as is / with the CPU part scaled by the threads running at placement (+cont.) / by CPU pressure (+PSI);');
+  console.log('  floor = the best single number per codelet and fleet, chosen in hindsight knowing every run (the best any predictor');
+  console.log('  can do that neither tracks change over time nor knows something about each run);');
+  console.log('  alone / beside = agent error when nothing else / something else ran at placement (predictions)');
   for (const c of perCodelet) {
     const med = Object.entries(c.calibratedMedianMs).map(([f, m]) => `${f} ${m}`).join(', ');
-    console.log(`  ${c.codelet.padEnd(38)} median error ${c.medianError === null ? '   n/a' : pct(c.medianError).padStart(7)}  mean ${c.meanError === null ? 'n/a' : pct(c.meanError)}  (${c.predictions} predictions; median of previous runs would be off ${c.naiveMedianError === null ? 'n/a' : pct(c.naiveMedianError)})`);
-    console.log(`      calibrated median ms: ${med}; best ${c.best}; 2nd half placed on ${JSON.stringify(c.placedInSecondHalf)}`);
+    console.log(`  ${c.codelet}: calibrated median ms: ${med}; best ${c.best}; 2nd half placed on ${JSON.stringify(c.placedInSecondHalf)}`);
   }
-  console.log(`the same, for codelets requested on their own (${ISOLATED} requests each, one at a time):`);
-  for (const c of isolated) {
-    console.log(`  ${c.codelet.padEnd(38)} median error ${c.medianError === null ? '   n/a' : pct(c.medianError).padStart(7)}  (${c.predictions} predictions; median of previous runs would be off ${c.naiveMedianError === null ? 'n/a' : pct(c.naiveMedianError)})`);
-  }
-  console.log(`(${result.seconds.toFixed(1)} s; load average ${loadAverage.join(' ')} on ${result.cores} cores: other work on the machine moves every figure)`);
+  console.log(`(${result.seconds.toFixed(1)} s; load average ${loadAverageAtStart.join(' ')} at start, ${loadAverage.join(' ')} at end, on ${result.cores} cores: other work on the machine moves every figure)`);
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,9 @@ import { Agent } from '../../agent/agent';
 import { PLACEMENT_POLICIES, type PlacementPolicy } from '../../agent/router/learning';
 import { UsageError } from '../usage-error';
 
-export async function agentCommand(options: { host: string; port: number; workspace: string; state?: string; placement?: string; cheapestWithin?: string }): Promise<number> {
+const PLAN_ALGORITHMS = ['peft', 'heft', 'best', 'off'] as const;
+
+export async function agentCommand(options: { host: string; port: number; workspace: string; state?: string; placement?: string; cheapestWithin?: string; plan?: string }): Promise<number> {
   const workspace = path.resolve(options.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`workspace folder ${workspace} does not exist`);
   const placement = (options.placement ?? 'learned') as PlacementPolicy;
@@ -16,6 +18,15 @@ export async function agentCommand(options: { host: string; port: number; worksp
     if (!Number.isFinite(cheapestWithin) || cheapestWithin < 0 || cheapestWithin > 1000) throw new UsageError(`--cheapest-within: expected a percentage from 0 to 1000, got "${options.cheapestWithin}"`);
     if (placement !== 'learned') throw new UsageError('--cheapest-within applies to --placement learned only');
   }
+  const plan = options.plan as (typeof PLAN_ALGORITHMS)[number] | undefined;
+  if (plan !== undefined) {
+    if (!PLAN_ALGORITHMS.includes(plan)) throw new UsageError(`--plan: unknown algorithm "${options.plan}"; use ${PLAN_ALGORITHMS.join(', ')}`);
+    if (placement !== 'learned') throw new UsageError('--plan applies to --placement learned only');
+  }
+  const adaptive = {
+    ...(cheapestWithin === undefined ? {} : { scoring: { cheapestWithin: cheapestWithin / 100 } }),
+    ...(plan === undefined ? {} : { plan: { algorithm: plan } }),
+  };
   // Worker threads share the agent's working directory: codelets resolve relative paths from the workspace.
   process.chdir(workspace);
   const agent = await Agent.start({
@@ -25,7 +36,7 @@ export async function agentCommand(options: { host: string; port: number; worksp
     port: options.port,
     record: true,
     placement,
-    ...(cheapestWithin === undefined ? {} : { adaptive: { scoring: { cheapestWithin: cheapestWithin / 100 } } }),
+    ...(Object.keys(adaptive).length ? { adaptive } : {}),
     log: (line) => process.stderr.write(`codelets agent: ${line}\n`),
   });
   process.stdout.write(`codelets agent listening on ${agent.url}\ntoken file: ${agent.tokenFile}\nworkspace: ${agent.workspace}\nstate: ${agent.stateDir}\n`);

@@ -7,16 +7,24 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResponse } from '../../agent/protocol';
 import { validateArgs } from './args';
+import { formatPlacements, formatRunPlacements } from './placement-report';
 import { AgentSupervisor, type AgentState } from './supervisor';
 
 export interface AgentFeatures extends vscode.Disposable {
   /** Runs a codelet by id (asking for its arguments unless given); what `codelets.runCodelet` calls. */
   runner(codeletId: string, args?: unknown[]): Promise<RunResponse | { refused: string } | undefined>;
+  /**
+   * Opens "why this fleet?" for a codelet: its latest placements with every candidate's score, read from the
+   * running agent (never starts one). Resolves with the text shown, or why there is none.
+   */
+  explainPlacement(codeletId: string): Promise<{ text: string } | { refused: string }>;
   /** The supervisor of the agent for a workspace folder (tests, status). */
   supervisor(folder: string): AgentSupervisor;
 }
 
 const ARGS_KEY = 'codelets.runArgs';
+/** Read-only documents holding placement explanations (text from code and the agent: never HTML). */
+const PLACEMENT_SCHEME = 'codelets-placement';
 
 export function registerAgentFeatures(context: vscode.ExtensionContext, deps: { output: vscode.LogOutputChannel }): AgentFeatures {
   const { output } = deps;
@@ -99,6 +107,44 @@ export function registerAgentFeatures(context: vscode.ExtensionContext, deps: { 
     return response;
   };
 
+  // One document per codelet or request; showing it again refreshes its text.
+  const placementTexts = new Map<string, string>();
+  const placementChanged = new vscode.EventEmitter<vscode.Uri>();
+  context.subscriptions.push(
+    placementChanged,
+    vscode.workspace.registerTextDocumentContentProvider(PLACEMENT_SCHEME, {
+      onDidChange: placementChanged.event,
+      provideTextDocumentContent: (uri) => placementTexts.get(uri.path) ?? 'Nothing to show: the explanation was not kept.\n',
+    }),
+  );
+  const showPlacementText = async (name: string, text: string): Promise<void> => {
+    const uri = vscode.Uri.from({ scheme: PLACEMENT_SCHEME, path: `/${name}.placements` });
+    placementTexts.set(uri.path, text);
+    placementChanged.fire(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  };
+
+  const explainPlacement: AgentFeatures['explainPlacement'] = async (codeletId) => {
+    const folder = folderOf(codeletId);
+    const client = folder ? await supervisor(folder).current() : undefined;
+    if (!client) {
+      const refused = 'no agent is running for this folder: run a codelet on a fleet first';
+      void vscode.window.showInformationMessage(`Codelets: ${refused}.`);
+      return { refused };
+    }
+    try {
+      const text = formatPlacements(await client.placements(codeletId, 20));
+      await showPlacementText(codeletId, text);
+      return { text };
+    } catch (error) {
+      const refused = `cannot read the placements of ${codeletId}: ${(error as Error).message}`;
+      output.error(refused);
+      void vscode.window.showErrorMessage(`Codelets: ${refused}`);
+      return { refused };
+    }
+  };
+
   const report = (r: RunResponse): void => {
     const ms = (r.end - r.start).toFixed(1);
     const fleets = [...new Set(r.invocations.map((i) => i.fleet))].join(', ');
@@ -109,19 +155,26 @@ export function registerAgentFeatures(context: vscode.ExtensionContext, deps: { 
       output.appendLine(
         `  ${i.step.padEnd(6)} ${i.codelet} on ${i.fleet}/${i.worker}: ${i.wallMs.toFixed(1)} ms (cpu ${i.cpuMs.toFixed(1)}, io wait ${i.ioWaitMs.toFixed(1)}, queued ${i.queueWaitMs.toFixed(1)})${i.ok ? '' : ` — ${i.error}`}`,
       );
+      output.appendLine(`         placed: ${i.placement}`);
     }
+    const WHY = 'Why these fleets?';
+    const act = (choice: string | undefined): void => {
+      if (choice === 'Details') output.show(true);
+      else if (choice === WHY) void showPlacementText(`request-${r.requestId}`, formatRunPlacements(r));
+    };
     if (r.ok) {
       output.appendLine(`  result: ${preview(r.result, 20_000)}`);
-      void vscode.window.showInformationMessage(`${r.entry} → ${preview(r.result, 120)}  (${ms} ms on ${fleets})`, 'Details').then((c) => c && output.show(true));
+      void vscode.window.showInformationMessage(`${r.entry} → ${preview(r.result, 120)}  (${ms} ms on ${fleets})`, 'Details', WHY).then(act);
     } else {
       output.appendLine(`  error (${r.error!.kind}): ${r.error!.message}${r.error!.stack ? `\n${r.error!.stack}` : ''}`);
-      void vscode.window.showErrorMessage(`${r.entry} failed: ${r.error!.message}`, 'Details').then((c) => c && output.show(true));
+      void vscode.window.showErrorMessage(`${r.entry} failed: ${r.error!.message}`, 'Details', WHY).then(act);
     }
   };
 
   showState('idle', 'starts when a codelet is run');
   const features: AgentFeatures = {
     runner,
+    explainPlacement,
     supervisor,
     dispose: () => {
       item.dispose();

@@ -13,6 +13,8 @@ export function unresolvedLenses(uri: string, codelets: Codelet[]): CodeLens[] {
     lenses.push({ range, data: data('summary') }, { range, data: data('graph') });
     // Only a codelet a worker can call on its own (exported, no `this`) can run on a fleet.
     if (codelet.invoke) lenses.push({ range, data: data('run') });
+    // Once the agent has run it, the editor can say where it went and why (the agent keeps the placements).
+    if (codelet.invoke && codelet.measured && codelet.measured.runs > 0) lenses.push({ range, data: data('placements') });
   }
   return lenses;
 }
@@ -32,6 +34,8 @@ export function resolveLens(lens: CodeLens, data: LensData, codelet: Codelet | u
       return { ...lens, command: { title: 'Show in graph', command: COMMANDS.revealInGraph, arguments: [codelet.id] } };
     case 'run':
       return { ...lens, command: { title: 'Run on fleet…', command: COMMANDS.runCodelet, arguments: [codelet.id] } };
+    case 'placements':
+      return { ...lens, command: { title: 'Why this fleet?', command: COMMANDS.explainPlacement, arguments: [codelet.id] } };
   }
 }
 
@@ -39,6 +43,6 @@ export function isLensData(value: unknown): value is LensData {
   const v = value as LensData | undefined;
   return (
     typeof v === 'object' && v !== null && typeof v.uri === 'string' && typeof v.id === 'string' &&
-    (v.action === 'summary' || v.action === 'graph' || v.action === 'run')
+    (v.action === 'summary' || v.action === 'graph' || v.action === 'run' || v.action === 'placements')
   );
 }

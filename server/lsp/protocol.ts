@@ -78,11 +78,12 @@ export type ServerSettings = z.infer<typeof ServerSettings>;
 export interface LensData {
   uri: string;
   id: string;
-  action: 'summary' | 'graph' | 'run';
+  action: 'summary' | 'graph' | 'run' | 'placements';
 }
 
 /** Commands the server's lenses invoke (contributed by the extension). */
 export const COMMANDS = {
   revealInGraph: 'codelets.revealInGraph',
   runCodelet: 'codelets.runCodelet',
+  explainPlacement: 'codelets.explainPlacement',
 } as const;

@@ -14,12 +14,12 @@ const until = <T>(what: string, probe: () => T | undefined | false, ms = 10_000)
 
 
 /** A thread fleet of one codelet per worker, no retries: each test states only what it is about. */
-function threadFleet(o: { id: string; specialisation: Specialisation; minWorkers: number; maxWorkers: number; idleMs?: number; memoryLimitMb?: number }): Fleet {
+function threadFleet(o: { id: string; specialisation: Specialisation; minWorkers: number; maxWorkers: number; idleMs?: number; memoryLimitMb?: number; scaleUpQueueWaitMs?: number; concurrency?: number }): Fleet {
   return new Fleet(
     {
       id: o.id, specialisation: o.specialisation, runtime: 'threads', costPerSecond: 0,
-      capacity: { concurrencyPerWorker: 1, ...(o.memoryLimitMb ? { memoryLimitMb: o.memoryLimitMb } : {}) },
-      scaling: { minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, scaleUpQueueWaitMs: 0, idleMs: o.idleMs ?? 60_000 },
+      capacity: { concurrencyPerWorker: o.concurrency ?? 1, ...(o.memoryLimitMb ? { memoryLimitMb: o.memoryLimitMb } : {}) },
+      scaling: { minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, scaleUpQueueWaitMs: o.scaleUpQueueWaitMs ?? 0, idleMs: o.idleMs ?? 60_000 },
       retries: { attempts: 1, backoffMs: 0 },
     },
     FIXTURE_WS,
@@ -52,6 +52,100 @@ describe('fleet', () => {
       assert.equal(done.maxCapacity, 2);
       assert.ok(done.meanQueueWaitMs > 0);
       await until('scale-down to zero', () => fleet.status().workers === 0, 5000);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('scales up as soon as the expected wait of its queue passes the threshold, then down to its minimum when idle', async () => {
+    // Each task says it will take 600 ms (the placement's expected time); it really takes 20 ms. With one
+    // worker busy, the k-th queued task is expected to wait 600·k ms: past 2500 ms at the fifth queued one,
+    // long before anyone has waited 2.5 s.
+    const fleet = threadFleet({ id: 'expect', specialisation: 'cpu', minWorkers: 1, maxWorkers: 2, idleMs: 300, scaleUpQueueWaitMs: 2500 });
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/math.ts');
+      const run = (i: number): Promise<FleetOutcome> =>
+        fleet.submit({ id: `e${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [20, `v${i}`], expectedMs: 600 });
+      const pending = [0, 1, 2, 3, 4].map(run);
+      const before = fleet.status();
+      assert.equal(before.workers, 1, 'four queued tasks are expected to wait 2400 ms at most: below the threshold');
+      assert.equal(before.queueDepth, 4);
+      assert.ok(before.expectedWorkMs > 2900 && before.expectedWorkMs <= 3000, `expected work ${before.expectedWorkMs}`);
+      assert.ok(before.expectedWaitMs > 2900 && before.expectedWaitMs <= 3000, `a new task would start after the 5 ahead: ${before.expectedWaitMs}`);
+      pending.push(run(5));
+      const after = fleet.status();
+      assert.equal(after.workers, 2, 'the fifth queued task is expected to wait 3000 ms: a second worker starts now');
+      assert.ok(after.queueWaitMs < 2500, `nobody has waited the threshold yet (${after.queueWaitMs} ms)`);
+      const outcomes = await Promise.all(pending);
+      assert.deepEqual(outcomes.map((o) => (o.kind === 'done' && o.message.ok ? o.message.value : o.kind)), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+      const idle = fleet.status();
+      assert.equal(idle.expectedWorkMs, 0);
+      assert.equal(idle.expectedWaitMs, 0);
+      await until('scale-down to the minimum', () => fleet.status().workers === 1, 5000);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('expects a deep queue to drain over its slots, and says so in its status', async () => {
+    const fleet = threadFleet({ id: 'deep', specialisation: 'cpu', minWorkers: 1, maxWorkers: 1 });
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/math.ts');
+      // 200 queued tasks of 10 ms each behind one of 10 ms, on one slot: a new one would start after ~2 s.
+      const pending = Array.from({ length: 201 }, (_, i) => fleet.submit({ id: `d${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [0, `v${i}`], expectedMs: 10 }));
+      const s = fleet.status();
+      assert.equal(s.queueDepth, 200);
+      assert.ok(s.expectedWorkMs > 2000 && s.expectedWorkMs <= 2010, `expected work ${s.expectedWorkMs}`);
+      assert.ok(s.expectedWaitMs > 2000 && s.expectedWaitMs <= 2010, `expected wait ${s.expectedWaitMs}`);
+      assert.ok(Math.abs(fleet.expectedStartMs() - s.expectedWaitMs) < 20, 'placement sees the same expected start');
+      const outcomes = await Promise.all(pending);
+      assert.ok(outcomes.every((o) => o.kind === 'done' && o.message.ok));
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('without expected times, scales up only once the oldest queued task has waited the threshold', async () => {
+    const fleet = threadFleet({ id: 'plain', specialisation: 'cpu', minWorkers: 1, maxWorkers: 2, scaleUpQueueWaitMs: 400 });
+    try {
+      await fleet.ready();
+      const bundle = await bundles.bundleFor('src/math.ts');
+      const submitted = performance.now();
+      const pending = [0, 1, 2, 3, 4, 5].map((i) => fleet.submit({ id: `p${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [300, `v${i}`] }));
+      assert.equal(fleet.status().workers, 1, 'no expected times: nothing is certain about the wait yet');
+      await until('a second worker', () => fleet.status().workers === 2);
+      assert.ok(performance.now() - submitted >= 399, 'not before the oldest queued task had waited 400 ms');
+      const outcomes = await Promise.all(pending);
+      assert.ok(outcomes.every((o) => o.kind === 'done' && o.message.ok));
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('measures a waiting invocation as waiting even when a busy one shares its worker', async () => {
+    // An io worker runs many invocations at once; the thread's CPU time is not each one's. The busy one's
+    // synchronous work is its own; the waiters only share what ran between their starts and ends otherwise.
+    const fleet = threadFleet({ id: 'io', specialisation: 'io', minWorkers: 1, maxWorkers: 1, concurrency: 16 });
+    try {
+      const bundle = await bundles.bundleFor('src/math.ts');
+      await fleet.ready();
+      const waits = Array.from({ length: 8 }, (_, i) => fleet.submit({ id: `wait${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [400, `v${i}`] }));
+      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: [300] });
+      const done = (o: FleetOutcome) => {
+        assert.equal(o.kind, 'done');
+        return (o as Extract<FleetOutcome, { kind: 'done' }>).message.m;
+      };
+      const b = done(await busy);
+      const w = (await Promise.all(waits)).map(done);
+      for (const m of [b, ...w]) assert.equal(m.overlapped, true);
+      const maxWaitCpu = Math.max(...w.map((m) => m.cpuMs));
+      assert.ok(b.cpuMs > 5 * maxWaitCpu, `busy ${b.cpuMs.toFixed(1)} ms of CPU, waiters up to ${maxWaitCpu.toFixed(1)} ms`);
+      for (const m of w) {
+        const wall = m.end - m.start;
+        assert.ok(m.cpuMs < 0.5 * wall && m.idleMs > 0.5 * wall, `a waiter: ${m.cpuMs.toFixed(1)} ms CPU, ${m.idleMs.toFixed(1)} ms waiting of ${wall.toFixed(1)} ms`);
+      }
     } finally {
       await fleet.close();
     }

@@ -15,6 +15,7 @@ import { FixedCatalog } from '../../agent/codelets/catalog';
 import type { FleetConfig } from '../../agent/fleets/config';
 import { MODELS_FILE } from '../../agent/monitor/model-persistence';
 import type { InvocationRecord } from '../../agent/protocol';
+import { formatPlacements } from '../../extension/agent/placement-report';
 import { codelet } from './support/fixture-catalog';
 
 const WS = path.resolve(__dirname, '../fixtures/agent/learn-ws');
@@ -117,6 +118,16 @@ describe('learned placement in the agent', () => {
     assert.equal(p.policy, 'learned');
     assert.deepEqual(p.placements.map((x) => x.invocation), placed.slice(-5).map((r) => r.id), 'the last five, newest last');
     for (const x of p.placements) assert.ok(x.explanation && x.explanation.candidates.length === 2);
+    // What "Why this fleet?" shows in the editor: newest first, each candidate with its figures.
+    const text = formatPlacements(p, 2);
+    const lines = text.split('\n');
+    assert.equal(lines[0], `Placements of ${LOOKUP}`);
+    assert.equal(lines[1], 'Policy: learned');
+    const newest = p.placements.at(-1)!;
+    assert.ok(lines[3]!.includes(`→  ${newest.fleet}  (ok, ran `), lines[3]);
+    assert.ok(text.includes(`invocation ${newest.invocation}`) && !text.includes(`invocation ${p.placements[0]!.invocation}`), 'only the newest two');
+    assert.match(text, /\(3 older placements not shown\)/);
+    for (const fleet of ['steady', 'quick']) assert.match(text, new RegExp(`^    ${fleet} +\\d+\\.\\d{3} +[\\d.]+ ms .* (measured runs|static estimate)`, 'm'));
     await assert.rejects(client.placements('src/nowhere.ts#ghost'), (e: unknown) => e instanceof AgentClientError && e.status === 404);
     await assert.rejects(client.placements(LOOKUP, 0), (e: unknown) => e instanceof AgentClientError && e.status === 400);
   });

@@ -62,16 +62,21 @@ describe('measured figures from the agent (codelets/measured)', () => {
   after(() => client.close());
 
   test('lenses, hover, inlay hints and the graph show the figures, and the contradiction is diagnosed', async () => {
-    const before = summary(await client.resolvedLenses(loaders));
+    const whyLens = (lenses: CodeLens[]) => lenses.find((l) => l.range.start.line === loadOrdersLine && l.command?.command === 'codelets.explainPlacement');
+    const beforeLenses = await client.resolvedLenses(loaders);
+    const before = summary(beforeLenses);
     assert.ok(before && !before.includes('measured'), `static lens first: ${before}`);
+    assert.equal(whyLens(beforeLenses), undefined, 'no "Why this fleet?" before the codelet has run');
     assert.equal(contradictions().length, 0);
 
     const refreshesBefore = refreshes;
     await client.connection.sendNotification('codelets/measured', { root: examples, measured: { [LOAD_ORDERS]: figures } });
 
     await eventually(async () => refreshes, (n) => n > refreshesBefore, 'a workspace/codeLens/refresh request');
-    const title = summary(await client.resolvedLenses(loaders));
+    const afterLenses = await client.resolvedLenses(loaders);
+    const title = summary(afterLenses);
     assert.equal(title?.split(' · ')[1], 'p50 4.2 ms measured', `lens: ${title}`);
+    assert.deepEqual(whyLens(afterLenses)?.command, { title: 'Why this fleet?', command: 'codelets.explainPlacement', arguments: [LOAD_ORDERS] });
     const [diagnostic] = await eventually(async () => contradictions(), (d) => d.length === 1, 'the measured-vs-static diagnostic');
     assert.match(String(diagnostic.message), /loadOrders was measured CPU-bound over 12 runs, but the static analysis says I\/O-bound/);
     assert.equal(diagnostic.range.start.line, loadOrdersLine);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { best, compileDag, headsAndTails, minCost, toAssignments } from '../../agent/router/dag';
-import { isIdenticalWithoutTransfers, scheduleWithin } from '../../agent/router/dag/exact';
+import { ExactSearch, isIdenticalWithoutTransfers, scheduleWithin } from '../../agent/router/dag/exact';
 import { packedGraph, stgGraph } from '../../bench/schedule/generate';
 import { seededRandom } from '../../agent/router/random';
 import { scheduleProblems, type GraphJson } from './validate';
@@ -73,4 +73,31 @@ test('on a graph whose optimum is known by construction, the exact search finds 
   assert.ok(s);
   assert.deepEqual(scheduleProblems(graph as GraphJson, { makespan: s.makespan, assignments: toAssignments(dag, s) }), []);
   assert.equal(s.makespan, graph.optimum);
+});
+
+test('one search reused across candidate orders and targets gives the answers a fresh search gives', () => {
+  // Failed states are remembered between calls at the same target; that must never turn a feasible target
+  // infeasible, whatever order the next call tries candidates in.
+  for (let seed = 1; seed <= 30; seed++) {
+    const random = seededRandom(1000 + seed);
+    const graph = stgGraph({ n: 12, workers: 2 + (seed % 3), seed: 500 + seed });
+    const dag = compileDag(graph);
+    const { tail } = headsAndTails(dag, minCost(dag));
+    const search = new ExactSearch(dag, tail);
+    let optimum = 0;
+    for (let T = 1; optimum === 0; T++) if (scheduleWithin(dag, T, tail)) optimum = T;
+    for (const T of [optimum - 1, optimum, optimum - 1, optimum + 1, optimum]) {
+      for (let k = 0; k < 3; k++) {
+        const order = Float64Array.from({ length: dag.n }, () => random());
+        // Small, growing node limits (as best's restarts): calls give up part-way, and later ones resume
+        // from what earlier ones proved.
+        let r: ReturnType<ExactSearch['within']>;
+        let limit = 20;
+        do r = search.within(T, { nodeLimit: (limit *= 2) }, order);
+        while (r === undefined);
+        assert.equal(r === null, T < optimum, `seed ${seed}, T ${T}, order ${k}`);
+        if (r) assert.deepEqual(scheduleProblems(graph as GraphJson, { makespan: r.makespan, assignments: toAssignments(dag, r) }), []);
+      }
+    }
+  }
 });

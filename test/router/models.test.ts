@@ -121,3 +121,45 @@ test('inputs all of one size (the agent passes bytes in): a fleet slowing down i
   assert.equal(m.shifts, 1);
   near(m.predict(4096).ms, 51, 0.1, 'after a 5× slowdown, within a few runs');
 });
+
+test('a model splits the expected time into computing and waiting, and stretches only the computing part under contention', () => {
+  const store = new ModelStore();
+  const random = seededRandom(11);
+  // 10 ms runs: 4 ms of CPU, 6 ms waiting on I/O.
+  for (let i = 0; i < 12; i++) {
+    const k = 0.95 + 0.1 * random();
+    store.observe({ codelet: 'a.ts#f', fleet: 'io', ms: 10 * k, cpuMs: 4 * k, waitMs: 6 * k });
+  }
+  const p = store.predict('a.ts#f', 'io');
+  near(p.ms, 10, 0.05, 'expected time');
+  near(p.cpuMs!, 4, 0.05, 'computing part');
+  near(p.waitMs!, 6, 0.05, 'waiting part');
+  // Twice the contention for the cores: 6 + 2 × 4 ms, not 2 × 10 ms.
+  near(store.predict('a.ts#f', 'io', { contention: 2 }).ms, 14, 0.05, 'under contention');
+  near(store.predict('a.ts#f', 'io', { contention: 1 }).ms, p.ms, 1e-9, 'as learned');
+  // Runs without measurements of CPU and waiting: no split is claimed.
+  const plain = new ModelStore();
+  for (let i = 0; i < 5; i++) plain.observe({ codelet: 'a.ts#f', fleet: 'io', ms: 10 });
+  assert.equal(plain.predict('a.ts#f', 'io').cpuMs, undefined);
+});
+
+test('models saved by the previous version are read (their times kept, the split empty), and the log says so', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { loadModels } = await import('../../agent/monitor/model-persistence');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codelets-models-v1-'));
+  try {
+    const v1 = { version: 1, models: [{ codelet: 'a.ts#f', fleet: 'cpu', model: { prior: null, runs: 3, times: [20, 21, 19], sized: [], lastAt: 5, shifts: 0 } }] };
+    writeFileSync(path.join(dir, 'models.json'), JSON.stringify(v1));
+    const lines: string[] = [];
+    const store = loadModels(dir, (line) => lines.push(line));
+    near(store.predict('a.ts#f', 'cpu').ms, 20, 0.02, 'migrated history');
+    assert.equal(store.predict('a.ts#f', 'cpu').cpuMs, undefined);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /models\.json: version 1 read as version 2/);
+    assert.equal(store.toJSON().version, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

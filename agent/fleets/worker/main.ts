@@ -41,12 +41,34 @@ const cpuNow: () => number = (() => {
 
 // ---- heap peak: sampled while anything runs (a busy synchronous codelet is sampled at its ends only)
 const heapUsed = (): number => v8.getHeapStatistics().used_heap_size;
-const running = new Map<string, { peak: number; overlapped: boolean; cancelled: boolean }>();
+const running = new Map<string, { peak: number; overlapped: boolean; cancelled: boolean; cpu: number }>();
 let sampler: NodeJS.Timeout | undefined;
 let lastActive = 0;
 function sample(): void {
   const used = heapUsed();
   for (const r of running.values()) if (used > r.peak) r.peak = used;
+}
+
+// ---- CPU time per invocation when several run at once on this worker (io fleets run dozens).
+// The counter is the thread's (or process's). The synchronous part of a call (up to its first await: for a
+// synchronous codelet, all of it) is charged to that invocation alone, since nothing else runs meanwhile.
+// What the counter grows by between starts and ends otherwise (continuations after awaits) is shared equally
+// among the invocations running then: a thread runs one callback at a time and we do not see whose, so an
+// equal split is the unbiased guess. Charging each invocation the whole thread's time, as before, made every
+// waiting codelet on a busy io worker look CPU-bound. Alone, an invocation gets all of it.
+let accountedAt = 0;
+function accountCpu(): void {
+  const t = cpuNow();
+  if (running.size) {
+    const share = (t - accountedAt) / running.size;
+    for (const r of running.values()) r.cpu += share;
+  }
+  accountedAt = t;
+}
+function chargeCpu(state: { cpu: number }): void {
+  const t = cpuNow();
+  state.cpu += t - accountedAt;
+  accountedAt = t;
 }
 
 const requireBundle = createRequire(__filename);
@@ -101,7 +123,12 @@ const SHORT_MS = 2;
 const lastWall = new Map<string, number>();
 
 async function run(message: RunMessage): Promise<void> {
-  const state = { peak: 0, overlapped: running.size > 0, cancelled: false };
+  const state = { peak: 0, overlapped: running.size > 0, cancelled: false, cpu: 0 };
+  const key = message.bundle + '\0' + message.exportPath.join('\0');
+  // Reading the thread's counter costs a system call each way; for short runs it would not resolve anyway.
+  // Only a worker that runs one invocation at a time may skip it: with more, every start and end is accounted.
+  const short = !isMainThread && limit === 1 && (lastWall.get(key) ?? Infinity) < SHORT_MS;
+  if (!short) accountCpu();
   for (const r of running.values()) r.overlapped = true;
   running.set(message.id, state);
   if (!sampler) {
@@ -118,10 +145,6 @@ async function run(message: RunMessage): Promise<void> {
   state.peak = heapBefore;
   const t0 = performance.now();
   const start = performance.timeOrigin + t0;
-  const key = message.bundle + '\0' + message.exportPath.join('\0');
-  // Reading the thread's counter costs a system call each way; for short runs it would not resolve anyway.
-  const short = !isMainThread && !state.overlapped && (lastWall.get(key) ?? Infinity) < SHORT_MS;
-  const cpu0 = short ? 0 : cpuNow();
   const elu0 = performance.eventLoopUtilization();
   let done: DoneMessage;
   let fn: ((...args: unknown[]) => unknown) | undefined;
@@ -132,7 +155,9 @@ async function run(message: RunMessage): Promise<void> {
   }
   if (fn) {
     try {
-      const value = await fn(...message.args);
+      const pending = fn(...message.args);
+      if (!short) chargeCpu(state);
+      const value = await pending;
       // Serialised once to catch what cannot cross (with its path) and to count the bytes; the value
       // itself is sent by structured clone. `undefined` is the common void result: 3 bytes, no check needed.
       const bytesOut = value === undefined ? 3 : serialise(value, `the result of ${message.codelet}`).length;
@@ -145,9 +170,12 @@ async function run(message: RunMessage): Promise<void> {
     const t1 = performance.now();
     const elu = performance.eventLoopUtilization(elu0);
     lastWall.set(key, t1 - t0);
-    const cpuMs = short || (!isMainThread && !state.overlapped && t1 - t0 < SHORT_MS) ? elu.active : cpuNow() - cpu0;
+    if (!short) accountCpu();
+    const cpuMs = short || (!isMainThread && !state.overlapped && t1 - t0 < SHORT_MS) ? elu.active : state.cpu;
+    // Overlapped, the thread's idle time is not this invocation's waiting: it also waited while others ran.
+    const idleMs = state.overlapped ? Math.max(0, t1 - t0 - cpuMs) : elu.idle;
     const heapAfter = heapUsed();
-    return { start, end: performance.timeOrigin + t1, cpuMs, idleMs: elu.idle, heapBefore, heapAfter, heapPeak: Math.max(state.peak, heapAfter), bytesOut, overlapped: state.overlapped };
+    return { start, end: performance.timeOrigin + t1, cpuMs, idleMs, heapBefore, heapAfter, heapPeak: Math.max(state.peak, heapAfter), bytesOut, overlapped: state.overlapped };
   }
   running.delete(message.id);
   lastActive = Date.now();

@@ -24,14 +24,18 @@ export interface WorkerMeasurement {
   /** Epoch milliseconds. */
   start: number;
   end: number;
+  /** CPU time of this invocation: its synchronous part, plus its share of the worker's time while it overlapped others. */
   cpuMs: number;
-  /** Event-loop idle time of this worker during the invocation: waiting on I/O and timers (not on the CPU). */
+  /**
+   * Time this invocation waited (I/O, timers): the worker's event-loop idle time when it ran alone; when it
+   * overlapped others, its wall time less its CPU time (the loop was also busy with the others meanwhile).
+   */
   idleMs: number;
   heapBefore: number;
   heapAfter: number;
   heapPeak: number;
   bytesOut: number;
-  /** Other invocations running in the same worker at some point during this one (CPU time is shared). */
+  /** Other invocations running in the same worker at some point during this one (CPU time is shared out). */
   overlapped: boolean;
 }
 

@@ -4,8 +4,24 @@
 // Deterministic given its seed (a simulation can replay it), and with no I/O: the agent feeds it fleets
 // and measurements and persists `models`.
 import { ModelStore, type Observation } from '../models/store';
+import type { Prediction } from '../models/perf-model';
 import { scoreFleets, type CodeletDemand, type Decision, type FleetView, type ScoringSettings } from '../scoring/score';
 import { seededRandom } from '../random';
+import type { Algorithm } from '../dag/schedule';
+
+/** Whole-request placement of decomposed requests (agent/router/adaptive/request-plan.ts). */
+export interface PlanSettings {
+  /** List scheduler for a request's plan; `off` places each step on its own, like a whole request. */
+  algorithm: Algorithm | 'off';
+  /** Search budget of `best`, per plan or re-plan (ms); HEFT and PEFT take none. */
+  budgetMs: number;
+  /**
+   * Re-plan when a step ends (or is still running) more than this share of its expected time off the
+   * plan, and at least `replanFloorMs`: smaller deviations are within the models' noise and timer jitter.
+   */
+  replanShare: number;
+  replanFloorMs: number;
+}
 
 export interface AdaptiveSettings {
   /** Share of placements (per codelet, over time) that may go to a fleet other than the best-scored. */
@@ -14,9 +30,15 @@ export interface AdaptiveSettings {
   warmupRuns: number;
   seed: number;
   scoring: Partial<ScoringSettings>;
+  plan: PlanSettings;
 }
 
-export const DEFAULT_ADAPTIVE: AdaptiveSettings = { exploration: 0.1, warmupRuns: 1, seed: 1, scoring: {} };
+export const DEFAULT_PLAN: PlanSettings = { algorithm: 'peft', budgetMs: 0, replanShare: 0.25, replanFloorMs: 1 };
+
+export const DEFAULT_ADAPTIVE: AdaptiveSettings = { exploration: 0.1, warmupRuns: 1, seed: 1, scoring: {}, plan: DEFAULT_PLAN };
+
+/** Settings as given (any part may be left out) over the defaults. */
+export type AdaptiveOptions = Partial<Omit<AdaptiveSettings, 'plan'>> & { plan?: Partial<PlanSettings> };
 
 export interface PlacementDecision extends Decision {
   /** Why the chosen fleet is not the best-scored one: to give a fleet its first runs, or to re-check it. */
@@ -32,14 +54,15 @@ export class AdaptivePlacer {
   private readonly random: () => number;
   private readonly counts = new Map<string, { decisions: number; explorations: number }>();
 
-  constructor(settings: Partial<AdaptiveSettings> = {}, readonly models: ModelStore = new ModelStore()) {
-    this.settings = { ...DEFAULT_ADAPTIVE, ...settings };
+  constructor(settings: AdaptiveOptions = {}, readonly models: ModelStore = new ModelStore()) {
+    this.settings = { ...DEFAULT_ADAPTIVE, ...settings, plan: { ...DEFAULT_PLAN, ...settings.plan } };
     this.random = seededRandom(this.settings.seed);
   }
 
-  choose(codelet: CodeletDemand, fleets: readonly FleetView[], now: number = Date.now()): PlacementDecision {
+  /** `predict`, when given, stands for the models (a caller that already has this codelet's predictions). */
+  choose(codelet: CodeletDemand, fleets: readonly FleetView[], now: number = Date.now(), predict?: (fleet: string) => Prediction): PlacementDecision {
     const prior = codelet.estimatedMs ?? null;
-    const decision = scoreFleets(codelet, fleets, (fleet) => this.models.predict(codelet.id, fleet, { prior, size: codelet.size }), this.settings.scoring);
+    const decision = scoreFleets(codelet, fleets, predict ?? ((fleet) => this.models.predict(codelet.id, fleet, { prior, size: codelet.size })), this.settings.scoring);
     const count = this.counts.get(codelet.id) ?? { decisions: 0, explorations: 0 };
     this.counts.set(codelet.id, count);
     count.decisions++;

@@ -1,7 +1,12 @@
 // The execution-time model of one codelet on one fleet, learned from measurements.
 // - History: a window of recent times summarised by a Huber estimate, so one slow spike barely moves it.
+//   (A Huber estimate in log space over the last 8 runs was tried against it on recorded bench:feedback
+//   runs: within ±1.5 points of median error either way, so the simpler one stayed.)
 //   A sustained change (the last few runs all far off on the same side) is a new regime: the older runs
 //   are dropped, so a fleet that became slow (or recovered) is believed after a handful of runs.
+// - Where the time goes: each run's CPU time and waiting (event-loop idle) time, when the worker measured
+//   them, summarised the same way. A caller that expects more (or less) contention for the cores than the
+//   runs saw can say so (`contention`), and only the computing part of the time is stretched.
 // - Size regression, as StarPU's models: where runs report an input size and sizes vary enough,
 //   time = a·size^b, fitted in log-log space with Huber weights.
 // - The static estimate is the prior: blended with the history until `minRuns` runs exist.
@@ -39,6 +44,20 @@ export interface Prediction {
   runs: number;
   /** Robust spread of recent runs (ms), 0 before any. */
   spreadMs: number;
+  /**
+   * Of the expected time, how much is computing and how much waiting (ms), when runs measured them
+   * (absent otherwise). cpuMs + waitMs need not equal ms: CPU time excludes time spent ready but off a core.
+   */
+  cpuMs?: number;
+  waitMs?: number;
+}
+
+/** What a run's worker measured besides its wall time. */
+export interface RunUsage {
+  /** CPU time of the thread or process that ran it (ms). */
+  cpuMs?: number;
+  /** Time its event loop was idle: waiting on I/O or timers (ms). */
+  waitMs?: number;
 }
 
 /** The persisted form of one model. */
@@ -52,6 +71,8 @@ export interface PerfModelState {
   lastAt: number | null;
   /** Times the history was reset because the fleet's speed changed. */
   shifts: number;
+  /** Recent [cpuMs, waitMs, wall ms] of runs that measured them, oldest first. */
+  usage: [number, number, number][];
 }
 
 export class PerfModel {
@@ -61,6 +82,7 @@ export class PerfModel {
   shifts = 0;
   private times: number[] = [];
   private sized: [number, number][] = [];
+  private usage: [number, number, number][] = [];
   /** Recent runs' measured / predicted by the regression. */
   private ratios: number[] = [];
   private cachedEstimate: number | null = null;
@@ -70,9 +92,15 @@ export class PerfModel {
     this.prior = prior !== null && Number.isFinite(prior) && prior >= 0 ? prior : null;
   }
 
-  observe(ms: number, size?: number, at?: number): void {
+  observe(ms: number, size?: number, at?: number, usage: RunUsage = {}): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) return;
     const s = this.settings;
+    const cpu = usage.cpuMs;
+    if (cpu !== undefined && cpu >= 0 && Number.isFinite(cpu)) {
+      const wait = usage.waitMs !== undefined && usage.waitMs >= 0 && Number.isFinite(usage.waitMs) ? Math.min(ms, usage.waitMs) : 0;
+      this.usage.push([cpu, wait, ms]);
+      if (this.usage.length > s.window) this.usage.shift();
+    }
     const sizedRun = size !== undefined && size > 0 && Number.isFinite(size);
     // With a regression in use, a change of speed shows as runs off the fitted curve, not off the mean
     // (big inputs are slow without the fleet having changed).
@@ -97,24 +125,57 @@ export class PerfModel {
     else if (!sizedRun || this.sizesAlike()) this.detectShift();
   }
 
-  predict(size?: number): Prediction {
+  /**
+   * The expected time; for an input of `size` from the regression when there is one. `contention` is the
+   * expected stretch of computing time relative to the runs learned from (1: as then; 2: twice as many
+   * ready threads per core): the waiting part stays, the rest is scaled.
+   */
+  predict(size?: number, contention?: number): Prediction {
+    const p = this.predictAsSeen(size);
+    if (contention === undefined || !Number.isFinite(contention) || contention <= 0 || !Number.isFinite(p.ms)) return p;
+    const wait = Math.min(p.ms, p.waitMs ?? 0);
+    return { ...p, ms: wait + (p.ms - wait) * contention };
+  }
+
+  private predictAsSeen(size?: number): Prediction {
     const s = this.settings;
     const n = this.times.length;
     const spreadMs = n >= 2 ? madScale(this.times) : 0;
+    const split = this.split();
     if (size !== undefined && size > 0) {
       const fit = this.fit();
-      if (fit) return { ms: Math.exp(fit.a) * size ** fit.b, basis: 'regression', runs: this.runs, spreadMs };
+      if (fit) {
+        const ms = Math.exp(fit.a) * size ** fit.b;
+        return { ms, basis: 'regression', runs: this.runs, spreadMs, ...this.scaledSplit(split, ms) };
+      }
     }
     if (n === 0) return this.prior === null ? { ms: NaN, basis: 'none', runs: 0, spreadMs: 0 } : { ms: this.prior, basis: 'prior', runs: 0, spreadMs: 0 };
     const estimate = this.estimate();
-    if (this.prior === null || n >= s.minRuns) return { ms: estimate, basis: 'history', runs: this.runs, spreadMs };
+    if (this.prior === null || n >= s.minRuns) return { ms: estimate, basis: 'history', runs: this.runs, spreadMs, ...this.scaledSplit(split, estimate) };
     // Few runs: the prior counts as (minRuns - n) runs' worth of evidence.
     const w = s.minRuns - n;
-    return { ms: (w * this.prior + n * estimate) / (w + n), basis: 'history', runs: this.runs, spreadMs };
+    const ms = (w * this.prior + n * estimate) / (w + n);
+    return { ms, basis: 'history', runs: this.runs, spreadMs, ...this.scaledSplit(split, ms) };
+  }
+
+  /** Typical CPU and wait shares of a run's wall time, from the runs that measured them. */
+  private split(): { cpu: number; wait: number } | null {
+    const usage = this.usage;
+    if (!usage.length) return null;
+    const cpu = median(usage.map(([c, , wall]) => Math.min(1, c / Math.max(wall, 1e-6))));
+    const wait = median(usage.map(([, w, wall]) => Math.min(1, w / Math.max(wall, 1e-6))));
+    return { cpu, wait };
+  }
+
+  private scaledSplit(split: { cpu: number; wait: number } | null, ms: number): Pick<Prediction, 'cpuMs' | 'waitMs'> {
+    return split ? { cpuMs: split.cpu * ms, waitMs: split.wait * ms } : {};
   }
 
   toJSON(): PerfModelState {
-    return { prior: this.prior, runs: this.runs, times: [...this.times], sized: this.sized.map(([a, b]) => [a, b]), lastAt: this.lastAt, shifts: this.shifts };
+    return {
+      prior: this.prior, runs: this.runs, times: [...this.times], sized: this.sized.map(([a, b]) => [a, b]), lastAt: this.lastAt, shifts: this.shifts,
+      usage: this.usage.map(([a, b, c]) => [a, b, c]),
+    };
   }
 
   static fromJSON(state: PerfModelState, settings: ModelSettings = DEFAULT_MODEL_SETTINGS): PerfModel {
@@ -124,6 +185,7 @@ export class PerfModel {
     m.sized = state.sized.slice(-2 * settings.window).map(([a, b]) => [a, b]);
     m.lastAt = state.lastAt;
     m.shifts = state.shifts;
+    m.usage = state.usage.slice(-settings.window).map(([a, b, c]) => [a, b, c]);
     return m;
   }
 
@@ -175,6 +237,7 @@ export class PerfModel {
     const keep = this.sized.length - shiftRun;
     this.sized = this.sized.map(([size, ms], i): [number, number] => (i >= keep ? [size, ms] : [size, ms * factor]));
     this.times = this.times.slice(-shiftRun);
+    this.usage = this.usage.slice(-shiftRun);
     this.ratios = [];
     this.cachedEstimate = null;
     this.cachedFit = undefined;
@@ -198,6 +261,7 @@ export class PerfModel {
     this.shifts++;
     const factor = median(recent) / base;
     this.times = recent;
+    this.usage = this.usage.slice(-shiftRun);
     // Sized runs (too few or too alike for a regression yet) follow the same change.
     this.sized = this.sized.map(([size, ms]): [number, number] => [size, ms * factor]);
     this.cachedEstimate = null;

@@ -34,4 +34,26 @@ describe('Run on fleet', () => {
     const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
     assert.match(text, /Measured over \d+ runs?: p50 /);
   });
+
+  it('explains where a step ran and why, from its lens', async () => {
+    const loadOrders = expected().codelets.find((c) => c.id === 'src/loaders.ts#loadOrders')!;
+    const line = loadOrders.selectionRange.start.line;
+    const why = await eventually(
+      async () => (await codeLenses(workspaceUri(loadOrders.file))).find((l) => l.range.start.line === line && l.command?.command === 'codelets.explainPlacement'),
+      (lens) => lens !== undefined,
+      'a "Why this fleet?" lens on loadOrders once it has run',
+      30_000,
+    );
+    assert.equal(why!.command!.title, 'Why this fleet?');
+    const shown = await vscode.commands.executeCommand<{ text: string } | { refused: string }>(why!.command!.command, ...(why!.command!.arguments ?? []));
+    assert.ok(shown && 'text' in shown, JSON.stringify(shown));
+    assert.match(shown.text, /^Placements of src\/loaders\.ts#loadOrders\nPolicy: learned\n/);
+    assert.match(shown.text, /candidates \(weighted; lower score is better\):/);
+    const doc = await eventually(
+      async () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'codelets-placement'),
+      (d) => d !== undefined,
+      'the placements document open in the editor',
+    );
+    assert.equal(doc!.getText(), shown.text, 'the editor shows the same text, as plain text');
+  });
 });
