@@ -86,6 +86,8 @@ export class PerfModel {
   /** Recent runs' measured / predicted by the regression. */
   private ratios: number[] = [];
   private cachedEstimate: number | null = null;
+  /** Spread and CPU/wait split of the runs: placement asks for them per fleet per step, runs change them rarely. */
+  private cachedStats: { spreadMs: number; split: { cpu: number; wait: number } | null } | undefined;
   private cachedFit: { a: number; b: number } | null | undefined;
 
   constructor(prior: number | null = null, readonly settings: ModelSettings = DEFAULT_MODEL_SETTINGS) {
@@ -118,6 +120,7 @@ export class PerfModel {
       if (this.sized.length > 2 * s.window) this.sized.shift();
     }
     this.cachedEstimate = null;
+    this.cachedStats = undefined;
     this.cachedFit = undefined;
     // Without a fitted curve, a change of speed shows in the times themselves, unless sizes vary (then the
     // times do too, and the curve will tell). Sizes all alike: every call gets much the same input.
@@ -140,8 +143,7 @@ export class PerfModel {
   private predictAsSeen(size?: number): Prediction {
     const s = this.settings;
     const n = this.times.length;
-    const spreadMs = n >= 2 ? madScale(this.times) : 0;
-    const split = this.split();
+    const { spreadMs, split } = (this.cachedStats ??= { spreadMs: n >= 2 ? madScale(this.times) : 0, split: this.split() });
     if (size !== undefined && size > 0) {
       const fit = this.fit();
       if (fit) {
@@ -240,6 +242,7 @@ export class PerfModel {
     this.usage = this.usage.slice(-shiftRun);
     this.ratios = [];
     this.cachedEstimate = null;
+    this.cachedStats = undefined;
     this.cachedFit = undefined;
   }
 
@@ -265,6 +268,7 @@ export class PerfModel {
     // Sized runs (too few or too alike for a regression yet) follow the same change.
     this.sized = this.sized.map(([size, ms]): [number, number] => [size, ms * factor]);
     this.cachedEstimate = null;
+    this.cachedStats = undefined;
     this.cachedFit = undefined;
   }
 }
