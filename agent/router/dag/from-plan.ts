@@ -7,10 +7,10 @@
 // workers until then, so every algorithm (HEFT, PEFT, best) sees the same load without a change to it.
 import type { Prediction } from '../models/perf-model';
 import { eligibility, type CodeletDemand, type FleetView } from '../scoring/score';
-import { compileDag, DagInputError, type Dag } from './graph';
-import { ListScheduler, emptySchedule, type Schedule } from './list-scheduler';
+import { compileDag, type Dag } from './graph';
+import { ListScheduler, type Schedule } from './list-scheduler';
 import { optimisticCostTable, upwardRank } from './ranks';
-import { replanDag, scheduleDag, toAssignments, type Algorithm, type Assignment, type FixedAssignment } from './schedule';
+import { fixedSchedule, replanDag, scheduleDag, toAssignments, type Algorithm, type Assignment, type FixedAssignment } from './schedule';
 import type { BestOptions } from './best';
 
 export interface PlanTask {
@@ -138,21 +138,7 @@ export function placePlan(
 
 /** HEFT's or PEFT's list schedule with some tasks fixed and the rest released at `now`. */
 function listWithFixed(dag: Dag, fixed: readonly FixedAssignment[], now: number, algorithm: 'heft' | 'peft'): Schedule {
-  const taskIndex = new Map(dag.taskIds.map((id, i) => [id, i]));
-  const fleetIndex = new Map(dag.fleetIds.map((id, i) => [id, i]));
-  const mask = new Uint8Array(dag.n);
-  const out = emptySchedule(dag.n);
-  for (const a of fixed) {
-    const t = taskIndex.get(a.task);
-    const f = fleetIndex.get(a.fleet);
-    if (t === undefined || f === undefined) throw new DagInputError([`re-plan: unknown task "${a.task}" or fleet "${a.fleet}"`]);
-    const w = dag.fleetFirstWorker[f]! + a.worker;
-    if (!Number.isInteger(a.worker) || a.worker < 0 || w >= dag.fleetFirstWorker[f + 1]!) throw new DagInputError([`re-plan: task "${a.task}" on worker ${a.worker} of fleet "${a.fleet}", which it does not have`]);
-    mask[t] = 1;
-    out.worker[t] = w;
-    out.start[t] = a.start;
-    out.finish[t] = a.finish;
-  }
+  const { mask, schedule: out } = fixedSchedule(dag, fixed);
   const scheduler = new ListScheduler(dag);
   if (algorithm === 'heft') return scheduler.run(upwardRank(dag), out, null, true, mask, now);
   const { oct, rank } = optimisticCostTable(dag);

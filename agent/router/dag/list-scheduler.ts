@@ -3,6 +3,7 @@
 // into an idle gap of that worker's timeline when it fits (insertion-based EFT, Topcuoglu et al. 2002).
 // Buffers are allocated once per graph and reused, because `best` decodes hundreds of priority lists.
 import type { Dag } from './graph';
+import { ReadyHeap } from './ready-heap';
 
 /** A schedule in dense form: per task, the global worker index, start and finish. */
 export interface Schedule {
@@ -32,9 +33,7 @@ export class ListScheduler {
   /** Per worker: the longest idle gap between (or before) its slots. */
   private readonly maxGap: Float64Array;
   private readonly remainingPreds: Int32Array;
-  private readonly heap: Int32Array;
-  private heapSize = 0;
-  private priority!: Float64Array;
+  private readonly ready: ReadyHeap;
   /** Per worker: the latest finish of this task's predecessors on it (scratch, kept at 0 between tasks). */
   private readonly localFinish: Float64Array;
 
@@ -48,7 +47,7 @@ export class ListScheduler {
     this.slotCount = new Int32Array(W);
     this.maxGap = new Float64Array(W);
     this.remainingPreds = new Int32Array(dag.n);
-    this.heap = new Int32Array(dag.n);
+    this.ready = new ReadyHeap(dag.n);
     this.localFinish = new Float64Array(W);
   }
 
@@ -62,10 +61,9 @@ export class ListScheduler {
   run(priority: Float64Array, out: Schedule, bias: Float64Array | null = null, insertion = true, fixed: Uint8Array | null = null, release = 0): Schedule {
     const { dag } = this;
     const { n, workerCount: W, fleetCount: F, workerFleet, cost, predStart, pred, predCost, succStart, succ } = dag;
-    this.priority = priority;
     this.slotCount.fill(0);
     this.maxGap.fill(0);
-    this.heapSize = 0;
+    this.ready.reset(priority);
     let makespan = 0;
     if (fixed !== null) {
       for (let t = 0; t < n; t++) {
@@ -76,16 +74,16 @@ export class ListScheduler {
     }
     for (let t = 0; t < n; t++) {
       this.remainingPreds[t] = predStart[t + 1]! - predStart[t]!;
-      if (this.remainingPreds[t] === 0) this.push(t);
+      if (this.remainingPreds[t] === 0) this.ready.push(t);
     }
     const local = this.localFinish;
     local.fill(0);
-    while (this.heapSize > 0) {
-      const t = this.pop();
+    while (this.ready.size > 0) {
+      const t = this.ready.pop();
       if (fixed !== null && fixed[t]) {
         for (let k = succStart[t]!; k < succStart[t + 1]!; k++) {
           const s = succ[k]!;
-          if (--this.remainingPreds[s] === 0) this.push(s);
+          if (--this.remainingPreds[s] === 0) this.ready.push(s);
         }
         continue;
       }
@@ -151,7 +149,7 @@ export class ListScheduler {
       this.occupy(bestW, bestStart, bestFinish);
       for (let k = succStart[t]!; k < succStart[t + 1]!; k++) {
         const s = succ[k]!;
-        if (--this.remainingPreds[s] === 0) this.push(s);
+        if (--this.remainingPreds[s] === 0) this.ready.push(s);
       }
     }
     out.makespan = makespan;
@@ -207,50 +205,5 @@ export class ListScheduler {
       for (let j = 1; j <= count; j++) g = Math.max(g, this.slotStart[base + j]! - this.slotFinish[base + j - 1]!);
       this.maxGap[w] = g;
     }
-  }
-
-  // A binary max-heap of task indices on (priority, then lower index).
-  private before(a: number, b: number): boolean {
-    const pa = this.priority[a]!;
-    const pb = this.priority[b]!;
-    return pa > pb || (pa === pb && a < b);
-  }
-
-  private push(t: number): void {
-    const h = this.heap;
-    let i = this.heapSize++;
-    h[i] = t;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(h[i]!, h[parent]!)) break;
-      const tmp = h[i]!;
-      h[i] = h[parent]!;
-      h[parent] = tmp;
-      i = parent;
-    }
-  }
-
-  private pop(): number {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h[--this.heapSize]!;
-    let i = 0;
-    const size = this.heapSize;
-    if (size > 0) {
-      h[0] = last;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < size && this.before(h[l]!, h[m]!)) m = l;
-        if (r < size && this.before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        const tmp = h[i]!;
-        h[i] = h[m]!;
-        h[m] = tmp;
-        i = m;
-      }
-    }
-    return top;
   }
 }

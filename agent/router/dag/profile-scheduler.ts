@@ -8,6 +8,7 @@
 // search over orders works with it on such graphs.
 import type { Dag } from './graph';
 import type { Schedule } from './list-scheduler';
+import { ReadyHeap } from './ready-heap';
 
 /** Whether the profile scheduler applies: identical workers, free transfers, integer times. */
 export function profileApplies(dag: Dag): boolean {
@@ -26,9 +27,7 @@ export class ProfileScheduler {
   /** Tasks running in each time unit [u, u + 1). */
   private readonly usage: Int32Array;
   private readonly remainingPreds: Int32Array;
-  private readonly heap: Int32Array;
-  private heapSize = 0;
-  private priority!: Float64Array;
+  private readonly ready: ReadyHeap;
   private readonly workerFree: Float64Array;
   private readonly byStart: Int32Array;
   private readonly m: number;
@@ -48,7 +47,7 @@ export class ProfileScheduler {
     // No schedule this builds is longer than running everything one after another.
     this.usage = new Int32Array(total + longest + 1);
     this.remainingPreds = new Int32Array(n);
-    this.heap = new Int32Array(n);
+    this.ready = new ReadyHeap(n);
     this.workerFree = new Float64Array(this.m);
     this.byStart = new Int32Array(n);
   }
@@ -57,15 +56,14 @@ export class ProfileScheduler {
   run(priority: Float64Array, out: Schedule): Schedule {
     const { dag, p, usage, m } = this;
     const { n, predStart, pred, succStart, succ } = dag;
-    this.priority = priority;
-    this.heapSize = 0;
+    this.ready.reset(priority);
     let makespan = 0;
     for (let t = 0; t < n; t++) {
       this.remainingPreds[t] = predStart[t + 1]! - predStart[t]!;
-      if (this.remainingPreds[t] === 0) this.push(t);
+      if (this.remainingPreds[t] === 0) this.ready.push(t);
     }
-    while (this.heapSize > 0) {
-      const t = this.pop();
+    while (this.ready.size > 0) {
+      const t = this.ready.pop();
       let s = 0;
       for (let k = predStart[t]!; k < predStart[t + 1]!; k++) {
         const f = out.finish[pred[k]!]!;
@@ -86,7 +84,7 @@ export class ProfileScheduler {
       if (s + d > makespan) makespan = s + d;
       for (let k = succStart[t]!; k < succStart[t + 1]!; k++) {
         const x = succ[k]!;
-        if (--this.remainingPreds[x] === 0) this.push(x);
+        if (--this.remainingPreds[x] === 0) this.ready.push(x);
       }
     }
     usage.fill(0, 0, makespan);
@@ -120,50 +118,5 @@ export class ProfileScheduler {
       out.worker[t] = w;
       workerFree[w] = out.finish[t]!;
     }
-  }
-
-  // A binary max-heap of task indices on (priority, then lower index), as in ListScheduler.
-  private before(a: number, b: number): boolean {
-    const pa = this.priority[a]!;
-    const pb = this.priority[b]!;
-    return pa > pb || (pa === pb && a < b);
-  }
-
-  private push(t: number): void {
-    const h = this.heap;
-    let i = this.heapSize++;
-    h[i] = t;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(h[i]!, h[parent]!)) break;
-      const tmp = h[i]!;
-      h[i] = h[parent]!;
-      h[parent] = tmp;
-      i = parent;
-    }
-  }
-
-  private pop(): number {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h[--this.heapSize]!;
-    const size = this.heapSize;
-    if (size > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let k = i;
-        if (l < size && this.before(h[l]!, h[k]!)) k = l;
-        if (r < size && this.before(h[r]!, h[k]!)) k = r;
-        if (k === i) break;
-        const tmp = h[i]!;
-        h[i] = h[k]!;
-        h[k] = tmp;
-        i = k;
-      }
-    }
-    return top;
   }
 }

@@ -64,16 +64,14 @@ export interface FixedAssignment {
 }
 
 /**
- * Re-plans a graph in flight: `fixed` tasks keep their worker and times (actual, or expected finish for
- * running ones), the rest start at `now` or later, placed by the best of several priority orders (HEFT's
- * upward rank, PEFT's optimistic costs, upward + downward rank, and seeded perturbations within the budget).
+ * The tasks already placed when a graph is re-planned, as a partial schedule: `mask[t]` is 1 for each of
+ * them. Refuses a task, fleet or worker the graph does not have.
  */
-export function replanDag(dag: Dag, fixed: readonly FixedAssignment[], now: number, options: { budgetMs?: number; seed?: number } = {}): ScheduleResult {
-  const deadline = performance.now() + (options.budgetMs ?? 2);
+export function fixedSchedule(dag: Dag, fixed: readonly FixedAssignment[]): { mask: Uint8Array; schedule: Schedule } {
   const taskIndex = new Map(dag.taskIds.map((id, i) => [id, i]));
   const fleetIndex = new Map(dag.fleetIds.map((id, i) => [id, i]));
   const mask = new Uint8Array(dag.n);
-  const base = emptySchedule(dag.n);
+  const schedule = emptySchedule(dag.n);
   for (const a of fixed) {
     const t = taskIndex.get(a.task);
     const f = fleetIndex.get(a.fleet);
@@ -82,10 +80,21 @@ export function replanDag(dag: Dag, fixed: readonly FixedAssignment[], now: numb
     const w = dag.fleetFirstWorker[f]! + a.worker;
     if (!Number.isInteger(a.worker) || a.worker < 0 || w >= dag.fleetFirstWorker[f + 1]!) throw new DagInputError([`re-plan: task "${a.task}" on worker ${a.worker} of fleet "${a.fleet}", which it does not have`]);
     mask[t] = 1;
-    base.worker[t] = w;
-    base.start[t] = a.start;
-    base.finish[t] = a.finish;
+    schedule.worker[t] = w;
+    schedule.start[t] = a.start;
+    schedule.finish[t] = a.finish;
   }
+  return { mask, schedule };
+}
+
+/**
+ * Re-plans a graph in flight: `fixed` tasks keep their worker and times (actual, or expected finish for
+ * running ones), the rest start at `now` or later, placed by the best of several priority orders (HEFT's
+ * upward rank, PEFT's optimistic costs, upward + downward rank, and seeded perturbations within the budget).
+ */
+export function replanDag(dag: Dag, fixed: readonly FixedAssignment[], now: number, options: { budgetMs?: number; seed?: number } = {}): ScheduleResult {
+  const deadline = performance.now() + (options.budgetMs ?? 2);
+  const { mask, schedule: base } = fixedSchedule(dag, fixed);
   const scheduler = new ListScheduler(dag);
   const mean = meanCost(dag);
   const rankU = upwardRank(dag, mean);
