@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../../agent/agent';
 import { AgentClient } from '../../agent/client';
-import { defaultFleets, type FleetConfig } from '../../agent/fleets/config';
+import { fixedSizeDefaultFleets } from '../fixed-fleets';
 import type { InvocationRecord } from '../../agent/protocol';
 import type { PlacementPolicy } from '../../agent/router/learning';
 import type { FleetView, Placement, PlacementDecision } from '../../agent/router/placement';
@@ -37,11 +37,6 @@ const WINDOWS: [number, number][] = [[1, 20], [21, 50], [51, 100]];
 const ISOLATED_ENTRIES = ['src/loaders.ts#loadOrders', 'src/loaders.ts#loadEvents'];
 const ISOLATED = 40;
 
-function fleets(): FleetConfig[] {
-  // Fixed size: scaling would add start-up waits that blur where a codelet runs fastest.
-  return defaultFleets().map((f) => ({ ...f, scaling: { ...f.scaling, minWorkers: f.scaling.maxWorkers } }));
-}
-
 /** Sends each codelet to every fleet in turn (calibration only). */
 class RoundRobinPlacement implements Placement {
   private readonly next = new Map<string, number>();
@@ -56,7 +51,7 @@ class RoundRobinPlacement implements Placement {
 
 async function serve(placement: Placement | PlacementPolicy, requests: number, entries: string[] = [ENTRY]): Promise<InvocationRecord[]> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'codelets-bench-feedback-'));
-  const agent = await Agent.start({ workspace: EXAMPLES, stateDir: state, fleets: fleets(), placement });
+  const agent = await Agent.start({ workspace: EXAMPLES, stateDir: state, fleets: fixedSizeDefaultFleets(), placement });
   const client = new AgentClient(agent.url, agent.token);
   const records: InvocationRecord[] = [];
   // What was known at each placement (for the diagnostics): invocations running and queued on every fleet,
@@ -135,7 +130,7 @@ async function main(): Promise<void> {
   process.chdir(EXAMPLES);
   const t0 = performance.now();
   const loadAverageAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
-  const calibration = await serve(new RoundRobinPlacement(), CALIBRATION * fleets().length);
+  const calibration = await serve(new RoundRobinPlacement(), CALIBRATION * fixedSizeDefaultFleets().length);
   // Median wall time of each codelet on each fleet.
   const times = new Map<string, Map<string, number[]>>();
   for (const r of calibration) {
@@ -194,7 +189,7 @@ async function main(): Promise<void> {
   const pooledErrors = { dag: pooled(learned as BenchRecord[]), isolated: pooled(isolatedRecords as BenchRecord[]) };
   if (values.dump) writeFileSync(values.dump, JSON.stringify({ calibration, learned, isolated: isolatedRecords }));
   const loadAverage = os.loadavg().map((x) => Number(x.toFixed(2)));
-  const result = { affinitySlowdown, loadAverageAtStart, loadAverage, cores, isolated, pooledErrors, requests: REQUESTS, calibrationRequests: calibration.length ? CALIBRATION * fleets().length : 0, fleets: fleets().map((f) => f.id), windows, perCodelet, seconds: (performance.now() - t0) / 1000 };
+  const result = { affinitySlowdown, loadAverageAtStart, loadAverage, cores, isolated, pooledErrors, requests: REQUESTS, calibrationRequests: calibration.length ? CALIBRATION * fixedSizeDefaultFleets().length : 0, fleets: fixedSizeDefaultFleets().map((f) => f.id), windows, perCodelet, seconds: (performance.now() - t0) / 1000 };
   if (values.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;

@@ -26,16 +26,16 @@
 // specialised side (invocations per fleet; on the other side everything runs on its one general fleet).
 //   npm run bench:fleets [-- --requests 120 --concurrency 32 --mix 3 --latency-ms 250 --rounds 5
 //                           --placement class-affinity|learned|static-class]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent } from '../../agent/agent';
 import { defaultFleets, type FleetConfig } from '../../agent/fleets/config';
 import { ClassAffinityPlacement, type Placement } from '../../agent/router/placement';
+import { startUpstream } from '../../test/agent/support/upstream';
+import { fixedSizeDefaultFleets } from '../fixed-fleets';
 
 /**
  * `static-class`: issue 5's rule on the analyser's class alone, never the measured one (a diagnosis: what
@@ -89,30 +89,16 @@ interface Sample {
   p95ByEntry: Record<string, number>;
 }
 
-function specialised(): FleetConfig[] {
-  return defaultFleets().map((f) => ({ ...f, scaling: { ...f.scaling, minWorkers: f.scaling.maxWorkers } }));
-}
-
 function general(workers: number): FleetConfig[] {
   const g = defaultFleets().find((f) => f.id === 'general')!;
   return [{ ...g, scaling: { ...g.scaling, minWorkers: workers, maxWorkers: workers } }];
-}
-
-/** The upstream services in their own process, on a free loopback port. */
-async function startUpstream(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(EXAMPLES, 'upstream', 'server.mjs'), '--port', '0', '--latency-ms', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the upstream exited (${code}) before listening`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, child };
 }
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 async function main(): Promise<void> {
   process.chdir(EXAMPLES);
-  const upstream = await startUpstream();
+  const upstream = await startUpstream(LATENCY_MS);
   const stopUpstream = (): void => void upstream.child.kill('SIGTERM');
   process.once('exit', stopUpstream);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -159,7 +145,7 @@ async function main(): Promise<void> {
     return { throughput: REQUESTS / seconds, cpuMsPerRequest: cpuMs / REQUESTS, coresBusy: cpuMs / 1000 / seconds, mainThreadBusy, p50: pct(all, 50), p95: pct(all, 95), p95ByEntry };
   }
 
-  const spec = specialised();
+  const spec = fixedSizeDefaultFleets();
   const total = spec.reduce((n, f) => n + f.scaling.maxWorkers, 0);
   const setups: [string, FleetConfig[]][] = [['specialised', spec], ['general', general(total)]];
   const results: Record<string, Sample[]> = { specialised: [], general: [] };

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../../agent/agent';
 import { AgentClient } from '../../agent/client';
-import { defaultFleets, type FleetConfig } from '../../agent/fleets/config';
+import { fixedSizeDefaultFleets } from '../fixed-fleets';
 import type { RunResponse } from '../../agent/protocol';
 import type { PlanSettings } from '../../agent/router/adaptive';
 
@@ -25,11 +25,6 @@ const REQUESTS = Number(values.requests);
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const ENTRY = 'src/service.ts#handleReport';
 const MODES: PlanSettings['algorithm'][] = ['off', 'heft', 'peft', 'best'];
-
-function fleets(): FleetConfig[] {
-  // Fixed size: scaling would add start-up waits that blur the comparison.
-  return defaultFleets().map((f) => ({ ...f, scaling: { ...f.scaling, minWorkers: f.scaling.maxWorkers } }));
-}
 
 const quantile = (xs: number[], q: number): number => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -44,7 +39,7 @@ async function main(): Promise<void> {
   const agents = await Promise.all(
     MODES.map(async (algorithm) => {
       const state = mkdtempSync(path.join(os.tmpdir(), 'codelets-bench-plan-'));
-      const agent = await Agent.start({ workspace: EXAMPLES, stateDir: state, fleets: fleets(), adaptive: { plan: { algorithm, budgetMs: Number(values.budget) } } });
+      const agent = await Agent.start({ workspace: EXAMPLES, stateDir: state, fleets: fixedSizeDefaultFleets(), adaptive: { plan: { algorithm, budgetMs: Number(values.budget) } } });
       return { algorithm, agent, state, client: new AgentClient(agent.url, agent.token), measured: [] as RunResponse[] };
     }),
   );

@@ -28,8 +28,6 @@ export class LearnedPlacement implements Placement {
   readonly explanations = new Map<string, PlacementDecision>();
   /** Running mean of each codelet's result size (bytes), for the transfer times in request plans. */
   private readonly outputBytes = new Map<string, number>();
-  /** Measurements fed so far per codelet: a request's plan reuses a codelet's predictions until its count moves. */
-  private readonly observed = new Map<string, number>();
 
   constructor(
     readonly placer: AdaptivePlacer = new AdaptivePlacer(),
@@ -62,7 +60,6 @@ export class LearnedPlacement implements Placement {
         return b === undefined ? undefined : b / 2 ** 20;
       },
       remember: (id, d) => this.explanations.set(id, d),
-      modelVersion: (id) => this.observed.get(id) ?? 0,
       clock: this.clock,
     });
   }
@@ -70,7 +67,6 @@ export class LearnedPlacement implements Placement {
   /** Feed a measured invocation back (execution time, not queue wait). */
   observe(o: Observation): void {
     this.placer.observe({ at: this.clock(), ...o });
-    this.observed.set(o.codelet, (this.observed.get(o.codelet) ?? 0) + 1);
   }
 
   /** A measured result size (bytes) of a codelet. */

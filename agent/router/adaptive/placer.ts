@@ -4,7 +4,6 @@
 // Deterministic given its seed (a simulation can replay it), and with no I/O: the agent feeds it fleets
 // and measurements and persists `models`.
 import { ModelStore, type Observation } from '../models/store';
-import type { Prediction } from '../models/perf-model';
 import { scoreFleets, type CodeletDemand, type Decision, type FleetView, type ScoringSettings } from '../scoring/score';
 import { seededRandom } from '../random';
 import type { Algorithm } from '../dag/schedule';
@@ -59,10 +58,9 @@ export class AdaptivePlacer {
     this.random = seededRandom(this.settings.seed);
   }
 
-  /** `predict`, when given, stands for the models (a caller that already has this codelet's predictions). */
-  choose(codelet: CodeletDemand, fleets: readonly FleetView[], now: number = Date.now(), predict?: (fleet: string) => Prediction): PlacementDecision {
+  choose(codelet: CodeletDemand, fleets: readonly FleetView[], now: number = Date.now()): PlacementDecision {
     const prior = codelet.estimatedMs ?? null;
-    const decision = scoreFleets(codelet, fleets, predict ?? ((fleet) => this.models.predict(codelet.id, fleet, { prior, size: codelet.size })), this.settings.scoring);
+    const decision = scoreFleets(codelet, fleets, (fleet) => this.models.predict(codelet.id, fleet, { prior, size: codelet.size }), this.settings.scoring);
     const count = this.counts.get(codelet.id) ?? { decisions: 0, explorations: 0 };
     this.counts.set(codelet.id, count);
     count.decisions++;

@@ -30,8 +30,6 @@ export interface PlanContext {
   remember(codelet: string, decision: PlacementDecision): void;
   /** Epoch ms, for the explanation's `at`. */
   clock(): number;
-  /** Changes whenever the models learn something about the codelet. */
-  modelVersion(codelet: string): number;
 }
 
 /** A step handed to a fleet: where (worker = slot index within the fleet, for the scheduler) and when. */
@@ -62,8 +60,6 @@ export class RequestPlan implements RequestPlacement {
   private pending: string | undefined;
   private planningMs = 0;
   private planError: string | undefined;
-  /** Predictions per codelet and fleet, with the codelet's model version they were made at (`ctx.modelVersion`). */
-  private readonly predictions = new Map<string, { version: number; p: Prediction }>();
 
   constructor(
     steps: readonly PlanStepDemand[],
@@ -93,7 +89,7 @@ export class RequestPlan implements RequestPlacement {
     if (reasons.length) this.replan(views, now, reasons.join('; '));
 
     const demand = task?.codelet ?? this.ctx.demand(codelet);
-    const decision = this.ctx.placer.choose(demand, views, this.ctx.clock(), (fleet) => this.predict(demand, fleet));
+    const decision = this.ctx.placer.choose(demand, views, this.ctx.clock());
     this.ctx.remember(codelet.id, decision);
     if (decision.fleet === null) {
       throw new Error(`no fleet can run ${codelet.id}: ${decision.candidates.map((c) => `${c.fleet} (${c.ineligible})`).join(', ')}`);
@@ -152,15 +148,9 @@ export class RequestPlan implements RequestPlacement {
     }
   }
 
-  /** The models' prediction, once per codelet and fleet until they learn something new (predicting is not free). */
+  /** The models' prediction, as the placer's scoring makes it (a model keeps its statistics between runs). */
   private predict(d: CodeletDemand, fleet: string): Prediction {
-    const version = this.ctx.modelVersion(d.id);
-    const key = `${d.id}\u0000${fleet}\u0000${d.estimatedMs ?? ''}`;
-    const hit = this.predictions.get(key);
-    if (hit && hit.version === version) return hit.p;
-    const p = this.ctx.placer.models.predict(d.id, fleet, { prior: d.estimatedMs ?? null, size: d.size });
-    this.predictions.set(key, { version, p });
-    return p;
+    return this.ctx.placer.models.predict(d.id, fleet, { prior: d.estimatedMs ?? null, size: d.size });
   }
 
   private elapsed(): number {
