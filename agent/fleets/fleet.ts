@@ -16,8 +16,8 @@ export interface FleetTask {
   codelet: string;
   bundle: string;
   exportPath: string[];
-  /** Checked by serialise() beforehand; cloned again when sent. */
-  args: unknown[];
+  /** Each argument serialised (serialise.ts); a consumer's argument is often a producer's result bytes as they came. */
+  args: Uint8Array[];
   /** The placement's expected execution time here (ms), when it has one: drives expected waits and scaling. */
   expectedMs?: number;
 }

@@ -1,4 +1,4 @@
-// Values cross worker boundaries as V8 serialised bytes (the structured clone algorithm: plain objects,
+// Values cross worker boundaries as V8 serialised bytes (the structured clone algorithm's format: plain objects,
 // arrays, primitives incl. bigint, Date, RegExp, Map, Set, ArrayBuffer views, Error; class instances
 // arrive as plain objects). Functions, symbols and native handles (sockets, streams) cannot cross: the
 // error names the codelet and the path of the offending value, found only when serialising fails.
@@ -21,6 +21,31 @@ export function serialise(value: unknown, what: string): Buffer {
 
 export function deserialise(bytes: Uint8Array): unknown {
   return v8.deserialize(bytes);
+}
+
+/**
+ * A value the agent holds in its serialised form. Results travel from worker to worker as these bytes: the
+ * agent forwards them to the steps that consume them and deserialises one only where something reads into
+ * it (a property of a result, the request's final result). Cloning every intermediate value into the
+ * agent's thread and out again cost the agent as much CPU as the codelets it ran, on the same cores.
+ */
+export class PackedValue {
+  private unpacked = false;
+  private cached: unknown;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  static of(value: unknown, what: string): PackedValue {
+    return new PackedValue(serialise(value, what));
+  }
+
+  get value(): unknown {
+    if (!this.unpacked) {
+      this.cached = deserialise(this.bytes);
+      this.unpacked = true;
+    }
+    return this.cached;
+  }
 }
 
 function clonable(value: unknown): boolean {

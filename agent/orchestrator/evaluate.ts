@@ -1,17 +1,19 @@
 // Evaluates a plan's ValueExpr trees against the entry's arguments and the results of finished steps.
+// Results are held serialised (PackedValue); only those an expression reads are deserialised.
 import type { ValueExpr } from '../../server/analysis/metadata';
+import type { PackedValue } from '../fleets/serialise';
 
 export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-export function evaluate(expr: ValueExpr, params: readonly unknown[], results: ReadonlyMap<string, unknown>): unknown {
+export function evaluate(expr: ValueExpr, params: readonly unknown[], results: ReadonlyMap<string, PackedValue>): unknown {
   switch (expr.kind) {
     case 'param':
       return params[expr.index];
     case 'step':
       if (!results.has(expr.step)) throw new PlanError(`step ${expr.step} has no result yet`);
-      return results.get(expr.step);
+      return results.get(expr.step)!.value;
     case 'literal':
       return structuredClone(expr.value);
     case 'undefined':

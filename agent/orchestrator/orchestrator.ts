@@ -12,7 +12,7 @@ import type { BundleCache } from '../bundles';
 import { BundleError } from '../bundles';
 import type { CodeletCatalog } from '../codelets/catalog';
 import type { Fleet, FleetOutcome } from '../fleets/fleet';
-import { SerialisationError, serialise } from '../fleets/serialise';
+import { PackedValue, SerialisationError } from '../fleets/serialise';
 import type { Monitor } from '../monitor/monitor';
 import { PROTOCOL_VERSION, type InvocationRecord, type RunRequestParsed, type RunResponse } from '../protocol';
 import type { Placement, RequestPlacement } from '../router/placement';
@@ -111,7 +111,13 @@ export class Orchestrator {
       if (plan.decomposed) {
         result = await this.runSteps(entry, plan.steps, request, ctx);
       } else {
-        result = await this.invoke(entry, request.args, 'whole', request, ctx);
+        let args: PackedValue[];
+        try {
+          args = request.args.map((a, i) => PackedValue.of(a, `argument ${i + 1} of ${entry.id}`));
+        } catch (error) {
+          throw new InvocationFailure('serialisation', (error as Error).message, entry.id);
+        }
+        result = (await this.invoke(entry, args, 'whole', request, ctx)).value;
       }
     } catch (error) {
       failure = ctx.failure ?? toFailure(error);
@@ -147,7 +153,9 @@ export class Orchestrator {
     request: RunRequestParsed,
     ctx: RequestContext,
   ): Promise<unknown> {
-    const results = new Map<string, unknown>();
+    const results = new Map<string, PackedValue>();
+    // The entry's arguments, serialised once however many steps take them.
+    const params = new Map<number, PackedValue>();
     const started = new Set<string>();
     const plan = this.deps.placement.planRequest?.(
       steps.map(({ step, callee, needs }) => ({ id: step.id, needs, codelet: this.latest(callee) })),
@@ -167,11 +175,24 @@ export class Orchestrator {
         for (const { step, callee, needs } of steps) {
           if (started.has(step.id) || !needs.every((n) => results.has(n))) continue;
           started.add(step.id);
-          let args: unknown[];
+          let args: PackedValue[];
           try {
-            args = step.args.map((a) => evaluate(a, request.args, results));
+            args = step.args.map((a, i) => {
+              // A result or an entry argument passed as it is goes on as the bytes it already is.
+              if (a.kind === 'step') return results.get(a.step)!;
+              if (a.kind === 'param') {
+                let p = params.get(a.index);
+                if (!p) params.set(a.index, (p = PackedValue.of(request.args[a.index], `argument ${a.index + 1} of ${entry.id}`)));
+                return p;
+              }
+              return PackedValue.of(evaluate(a, request.args, results), `argument ${i + 1} of ${callee.id}`);
+            });
           } catch (error) {
-            reject(new InvocationFailure('user', `step ${step.id} (${callee.id}): ${(error as Error).message}`, callee.id));
+            reject(
+              error instanceof SerialisationError
+                ? new InvocationFailure('serialisation', error.message, callee.id)
+                : new InvocationFailure('user', `step ${step.id} (${callee.id}): ${(error as Error).message}`, callee.id),
+            );
             return;
           }
           const call = this.invoke(callee, args, step.id, request, ctx, plan);
@@ -193,16 +214,12 @@ export class Orchestrator {
     return measured ? { ...current, measured } : current;
   }
 
-  /** One codelet call, with its attempts. Resolves with the value or throws InvocationFailure. */
-  private async invoke(codelet: Codelet, args: unknown[], step: string, request: RunRequestParsed, ctx: RequestContext, plan?: RequestPlacement): Promise<unknown> {
+  /** One codelet call, with its attempts. Resolves with the (serialised) value or throws InvocationFailure. */
+  private async invoke(codelet: Codelet, packed: PackedValue[], step: string, request: RunRequestParsed, ctx: RequestContext, plan?: RequestPlacement): Promise<PackedValue> {
     const { fleets, placement, bundles, monitor } = this.deps;
     if (!codelet.invoke) throw new InvocationFailure('user', `${codelet.id} cannot be called on its own`, codelet.id);
-    let bytesIn: number;
-    try {
-      bytesIn = serialise(args, `the arguments of ${codelet.id}`).length;
-    } catch (error) {
-      throw new InvocationFailure('serialisation', (error as Error).message, codelet.id);
-    }
+    const args = packed.map((p) => p.bytes);
+    const bytesIn = args.reduce((n, a) => n + a.byteLength, 0);
     let bundle: string;
     try {
       bundle = await bundles.bundleFor(codelet.invoke.module);
@@ -230,7 +247,7 @@ export class Orchestrator {
 
       if (outcome.kind === 'done') {
         const m = outcome.message;
-        if (m.ok) return m.value;
+        if (m.ok) return new PackedValue(m.result);
         if (m.error.kind === 'serialisation') throw new InvocationFailure('serialisation', m.error.message, codelet.id);
         if (m.error.kind === 'user' && userErrors < request.retryUserErrors) {
           userErrors++;

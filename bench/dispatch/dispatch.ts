@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   let k = 0;
   const submitTo = (target: Fleet) => async (): Promise<void> => {
     // As the orchestrator does: serialise once to check the arguments and count their bytes, send by clone.
-    const args: unknown[] = [];
+    const args: Uint8Array[] = [];
     serialise(args, 'the arguments');
     const o = await target.submit({ id: `b${k++}`, codelet: ENTRY, bundle, exportPath: ['empty'], args });
     if (o.kind !== 'done' || !o.message.ok) throw new Error(`dispatch failed: ${o.kind}`);

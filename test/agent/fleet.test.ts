@@ -7,9 +7,14 @@ import { after, describe, it } from 'node:test';
 import { BundleCache } from '../../agent/bundles';
 import type { Specialisation } from '../../agent/fleets/config';
 import { Fleet, type FleetOutcome } from '../../agent/fleets/fleet';
+import { deserialise, serialise } from '../../agent/fleets/serialise';
 import { FIXTURE_WS } from './support/fixture-catalog';
 import { until as untilValue } from './support/until';
 const until = <T>(what: string, probe: () => T | undefined | false, ms = 10_000) => untilValue(what, probe, ms, 10);
+/** Arguments as the orchestrator sends them: each serialised. */
+const pack = (...args: unknown[]): Uint8Array[] => args.map((a) => serialise(a, 'a test argument'));
+/** The returned value, or the outcome's kind. */
+const valueOf = (o: FleetOutcome): unknown => (o.kind === 'done' && o.message.ok ? deserialise(o.message.result) : o.kind);
 
 
 
@@ -37,13 +42,13 @@ describe('fleet', () => {
       assert.equal(fleet.status().workers, 0);
       const bundle = await bundles.bundleFor('src/math.ts');
       const run = (i: number): Promise<FleetOutcome> =>
-        fleet.submit({ id: `w${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [500, `v${i}`] });
+        fleet.submit({ id: `w${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(500, `v${i}`) });
       const pending = [0, 1, 2, 3].map(run);
       const busy = fleet.status();
       assert.ok(busy.queueDepth > 0, 'work queued while no worker is ready');
       await until('two workers', () => fleet.status().workers === 2);
       const outcomes = await Promise.all(pending);
-      assert.deepEqual(outcomes.map((o) => (o.kind === 'done' && o.message.ok ? o.message.value : o.kind)), ['v0', 'v1', 'v2', 'v3']);
+      assert.deepEqual(outcomes.map(valueOf), ['v0', 'v1', 'v2', 'v3']);
       assert.equal(new Set(outcomes.map((o) => o.worker)).size, 2, 'spread over both workers');
       const done = fleet.status();
       assert.equal(done.completed, 4);
@@ -66,7 +71,7 @@ describe('fleet', () => {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
       const run = (i: number): Promise<FleetOutcome> =>
-        fleet.submit({ id: `e${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [20, `v${i}`], expectedMs: 600 });
+        fleet.submit({ id: `e${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(20, `v${i}`), expectedMs: 600 });
       const pending = [0, 1, 2, 3, 4].map(run);
       const before = fleet.status();
       assert.equal(before.workers, 1, 'four queued tasks are expected to wait 2400 ms at most: below the threshold');
@@ -78,7 +83,7 @@ describe('fleet', () => {
       assert.equal(after.workers, 2, 'the fifth queued task is expected to wait 3000 ms: a second worker starts now');
       assert.ok(after.queueWaitMs < 2500, `nobody has waited the threshold yet (${after.queueWaitMs} ms)`);
       const outcomes = await Promise.all(pending);
-      assert.deepEqual(outcomes.map((o) => (o.kind === 'done' && o.message.ok ? o.message.value : o.kind)), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+      assert.deepEqual(outcomes.map(valueOf), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
       const idle = fleet.status();
       assert.equal(idle.expectedWorkMs, 0);
       assert.equal(idle.expectedWaitMs, 0);
@@ -94,7 +99,7 @@ describe('fleet', () => {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
       // 200 queued tasks of 10 ms each behind one of 10 ms, on one slot: a new one would start after ~2 s.
-      const pending = Array.from({ length: 201 }, (_, i) => fleet.submit({ id: `d${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [0, `v${i}`], expectedMs: 10 }));
+      const pending = Array.from({ length: 201 }, (_, i) => fleet.submit({ id: `d${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(0, `v${i}`), expectedMs: 10 }));
       const s = fleet.status();
       assert.equal(s.queueDepth, 200);
       assert.ok(s.expectedWorkMs > 2000 && s.expectedWorkMs <= 2010, `expected work ${s.expectedWorkMs}`);
@@ -107,13 +112,39 @@ describe('fleet', () => {
     }
   });
 
+  it('a worker never blocks waiting for work while one of its invocations is still running', async () => {
+    // A codelet leaves a timer that keeps the worker's thread busy for a while. An invocation that arrives
+    // meanwhile comes in through the event loop rather than the worker's idle wait; once that wait resumed
+    // with the invocation still running, every await of it (and of the invocations after it) sat out a
+    // whole idle wait, measured as busy time.
+    const fleet = threadFleet({ id: 'waits', specialisation: 'general', minWorkers: 1, maxWorkers: 1, concurrency: 4 });
+    try {
+      await fleet.ready();
+      const math = await bundles.bundleFor('src/math.ts');
+      const effects = await bundles.bundleFor('src/effects.ts');
+      const left = await fleet.submit({ id: 'linger', codelet: 'src/effects.ts#leaveBusyTimer', bundle: effects, exportPath: ['leaveBusyTimer'], args: pack(10, 300) });
+      assert.equal(valueOf(left), 300);
+      await new Promise((r) => setTimeout(r, 150));
+      for (let i = 0; i < 6; i++) {
+        const o = await fleet.submit({ id: `t${i}`, codelet: 'src/math.ts#wait', bundle: math, exportPath: ['wait'], args: pack(20, `v${i}`) });
+        assert.equal(valueOf(o), `v${i}`);
+        if (o.kind !== 'done') continue;
+        const { start, end, idleMs } = o.message.m;
+        // Queued behind the busy timer, the first one may start late, but once started it only waits.
+        assert.ok(idleMs >= (end - start) / 2, `t${i}: a 20 ms timer wait measured as ${idleMs.toFixed(1)} ms waiting of ${(end - start).toFixed(1)} ms`);
+      }
+    } finally {
+      await fleet.close();
+    }
+  });
+
   it('without expected times, scales up only once the oldest queued task has waited the threshold', async () => {
     const fleet = threadFleet({ id: 'plain', specialisation: 'cpu', minWorkers: 1, maxWorkers: 2, scaleUpQueueWaitMs: 400 });
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
       const submitted = performance.now();
-      const pending = [0, 1, 2, 3, 4, 5].map((i) => fleet.submit({ id: `p${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [300, `v${i}`] }));
+      const pending = [0, 1, 2, 3, 4, 5].map((i) => fleet.submit({ id: `p${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(300, `v${i}`) }));
       assert.equal(fleet.status().workers, 1, 'no expected times: nothing is certain about the wait yet');
       await until('a second worker', () => fleet.status().workers === 2);
       assert.ok(performance.now() - submitted >= 399, 'not before the oldest queued task had waited 400 ms');
@@ -131,8 +162,8 @@ describe('fleet', () => {
     try {
       const bundle = await bundles.bundleFor('src/math.ts');
       await fleet.ready();
-      const waits = Array.from({ length: 8 }, (_, i) => fleet.submit({ id: `wait${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [400, `v${i}`] }));
-      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: [300] });
+      const waits = Array.from({ length: 8 }, (_, i) => fleet.submit({ id: `wait${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(400, `v${i}`) }));
+      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: pack(300) });
       const done = (o: FleetOutcome) => {
         assert.equal(o.kind, 'done');
         return (o as Extract<FleetOutcome, { kind: 'done' }>).message.m;
@@ -156,12 +187,12 @@ describe('fleet', () => {
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/effects.ts');
-      const lost = await fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: [400] });
+      const lost = await fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: pack(400) });
       assert.equal(lost.kind, 'lost');
       assert.match((lost as { reason: string }).reason, /worker ran out of memory \(heap limit 32 MB\)/);
       await until('a replacement thread', () => fleet.status().workers === 1 && fleet.status().replacedWorkers === 1);
-      const small = await fleet.submit({ id: 'small', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: [2] });
-      assert.ok(small.kind === 'done' && small.message.ok && small.message.value === 2);
+      const small = await fleet.submit({ id: 'small', codelet: 'src/effects.ts#hog', bundle, exportPath: ['hog'], args: pack(2) });
+      assert.ok(valueOf(small) === 2);
       assert.notEqual(small.worker, lost.worker);
     } finally {
       await fleet.close();
@@ -174,19 +205,19 @@ describe('fleet', () => {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
       // Short runs make the fleet send ahead.
-      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [i, 1] });
+      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: pack(i, 1) });
       // Async invocations (a timer each) would overlap in a worker if it took a held one before its slot freed.
       const pending = Array.from({ length: 200 }, (_, i) =>
         i % 5 === 0
-          ? fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: [0, `v${i}`] })
-          : fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [i, 1] }),
+          ? fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#wait', bundle, exportPath: ['wait'], args: pack(0, `v${i}`) })
+          : fleet.submit({ id: `a${i}`, codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: pack(i, 1) }),
       );
       const status = fleet.status();
       assert.ok(status.running > status.capacity, `sent ahead: ${status.running} running on ${status.capacity} slots`);
       const outcomes = await Promise.all(pending);
       outcomes.forEach((o, i) => {
         assert.ok(o.kind === 'done' && o.message.ok, `a${i}: ${o.kind}`);
-        assert.equal(o.message.value, i % 5 === 0 ? `v${i}` : i + 1);
+        assert.equal(valueOf(o), i % 5 === 0 ? `v${i}` : i + 1);
         assert.equal(o.message.m.overlapped, false, `a${i} overlapped another invocation in its worker`);
       });
       assert.equal(fleet.status().completed, 220);
@@ -201,17 +232,17 @@ describe('fleet', () => {
       await fleet.ready();
       const math = await bundles.bundleFor('src/math.ts');
       const effects = await bundles.bundleFor('src/effects.ts');
-      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [i, 1] });
-      const big = fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle: effects, exportPath: ['hog'], args: [400] });
-      const held = fleet.submit({ id: 'held', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [1, 2] });
+      for (let i = 0; i < 20; i++) await fleet.submit({ id: `warm${i}`, codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: pack(i, 1) });
+      const big = fleet.submit({ id: 'big', codelet: 'src/effects.ts#hog', bundle: effects, exportPath: ['hog'], args: pack(400) });
+      const held = fleet.submit({ id: 'held', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: pack(1, 2) });
       assert.equal(fleet.status().queueDepth, 0, 'the short one was sent ahead to the busy worker');
       const [bigOutcome, heldOutcome] = await Promise.all([big, held]);
       assert.equal(bigOutcome.kind, 'lost');
       assert.equal(heldOutcome.kind, 'lost', 'held behind the dying invocation: lost, for the orchestrator to retry');
       assert.match((heldOutcome as { reason: string }).reason, /worker ran out of memory/);
       await until('a replacement thread', () => fleet.status().workers === 1 && fleet.status().replacedWorkers === 1);
-      const again = await fleet.submit({ id: 'again', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: [1, 2] });
-      assert.ok(again.kind === 'done' && again.message.ok && again.message.value === 3);
+      const again = await fleet.submit({ id: 'again', codelet: 'src/math.ts#add', bundle: math, exportPath: ['add'], args: pack(1, 2) });
+      assert.ok(valueOf(again) === 3);
     } finally {
       await fleet.close();
     }
@@ -222,14 +253,14 @@ describe('fleet', () => {
     try {
       await fleet.ready();
       const bundle = await bundles.bundleFor('src/math.ts');
-      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: [60_000] });
+      const busy = fleet.submit({ id: 'busy', codelet: 'src/math.ts#burn', bundle, exportPath: ['burn'], args: pack(60_000) });
       await until('running', () => fleet.status().running === 1);
       fleet.cancel('busy');
       assert.equal((await busy).kind, 'cancelled');
       // Its worker was stopped (a busy loop cannot be interrupted) and replaced to the minimum.
       await until('a fresh worker', () => fleet.status().workers === 1 && fleet.status().running === 0);
-      const next = await fleet.submit({ id: 'next', codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: [1, 2] });
-      assert.ok(next.kind === 'done' && next.message.ok && next.message.value === 3);
+      const next = await fleet.submit({ id: 'next', codelet: 'src/math.ts#add', bundle, exportPath: ['add'], args: pack(1, 2) });
+      assert.ok(valueOf(next) === 3);
     } finally {
       await fleet.close();
     }

@@ -122,7 +122,7 @@ describe('orchestrator over HTTP', () => {
     const orchestrator = agent.orchestrator;
     const direct = await orchestrator.run({ entry: 'src/math.ts#api.describe', args: [{ nested: { cb: () => 1 } }], retryUserErrors: 0 });
     assert.equal(direct.ok, false);
-    assert.match(direct.error!.message, /arguments of src\/math\.ts#api\.describe at \[0\]\.nested\.cb is a function/);
+    assert.match(direct.error!.message, /argument 1 of src\/math\.ts#api\.describe at \.nested\.cb is a function/);
     assert.ok(fleets.length > 0);
   });
 

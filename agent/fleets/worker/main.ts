@@ -6,13 +6,14 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { isMainThread, parentPort, receiveMessageOnPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
-import { serialise, SerialisationError } from '../serialise';
+import { deserialise, serialise, SerialisationError } from '../serialise';
 import type { DoneMessage, FromWorker, RunMessage, ThreadWorkerData, ToWorker, WorkerError, WorkerMeasurement } from './messages';
 
 process.setSourceMapsEnabled(true);
 
-const send: (message: FromWorker) => void = parentPort
-  ? (m) => parentPort!.postMessage(m)
+/** `owned`: bytes of ours that nothing else refers to, moved to the agent's thread instead of copied. */
+const send: (message: FromWorker, owned?: Uint8Array) => void = parentPort
+  ? (m, owned) => parentPort!.postMessage(m, owned && owned.byteOffset === 0 && owned.byteLength === owned.buffer.byteLength ? [owned.buffer as ArrayBuffer] : undefined)
   : (m) => process.send!(m);
 
 // ---- CPU time of whoever runs invocations here
@@ -141,6 +142,15 @@ async function run(message: RunMessage): Promise<void> {
       }
     }, 5).unref();
   }
+  // Arguments arrive serialised; reading them is the transfer's cost, not the codelet's, as when they
+  // arrived by structured clone before the call.
+  let args: unknown[] | undefined;
+  let unreadable: unknown;
+  try {
+    args = message.args.map((bytes) => deserialise(bytes));
+  } catch (error) {
+    unreadable = new SerialisationError(`the arguments of ${message.codelet} cannot be read: ${(error as Error).message}`);
+  }
   const heapBefore = heapUsed();
   state.peak = heapBefore;
   const t0 = performance.now();
@@ -148,20 +158,23 @@ async function run(message: RunMessage): Promise<void> {
   const elu0 = performance.eventLoopUtilization();
   let done: DoneMessage;
   let fn: ((...args: unknown[]) => unknown) | undefined;
-  try {
-    fn = resolveExport(message.bundle, message.exportPath);
-  } catch (error) {
-    done = { t: 'done', id: message.id, ok: false, error: toWorkerError(error, 'load'), m: measure() };
+  if (unreadable) done = { t: 'done', id: message.id, ok: false, error: toWorkerError(unreadable, 'user'), m: measure() };
+  else {
+    try {
+      fn = resolveExport(message.bundle, message.exportPath);
+    } catch (error) {
+      done = { t: 'done', id: message.id, ok: false, error: toWorkerError(error, 'load'), m: measure() };
+    }
   }
   if (fn) {
     try {
-      const pending = fn(...message.args);
+      const pending = fn(...args!);
       if (!short) chargeCpu(state);
       const value = await pending;
-      // Serialised once to catch what cannot cross (with its path) and to count the bytes; the value
-      // itself is sent by structured clone. `undefined` is the common void result: 3 bytes, no check needed.
-      const bytesOut = value === undefined ? 3 : serialise(value, `the result of ${message.codelet}`).length;
-      done = { t: 'done', id: message.id, ok: true, value, m: measure(bytesOut) };
+      // Serialised here, once: what cannot cross fails with its path, the length is the bytes out, and the
+      // agent forwards these bytes to the steps that consume them.
+      const result = serialise(value, `the result of ${message.codelet}`);
+      done = { t: 'done', id: message.id, ok: true, result, m: measure(result.length) };
     } catch (error) {
       done = { t: 'done', id: message.id, ok: false, error: toWorkerError(error, 'user'), m: measure() };
     }
@@ -179,7 +192,7 @@ async function run(message: RunMessage): Promise<void> {
   }
   running.delete(message.id);
   lastActive = Date.now();
-  if (!state.cancelled) send(done!);
+  if (!state.cancelled) send(done!, done!.ok ? done!.result : undefined);
   const next = held.shift();
   if (next) void run(next);
   else if (running.size === 0) waitForWork();
@@ -211,7 +224,10 @@ const IDLE_WAIT_MS = 50;
 let waiting = false;
 
 function waitForWork(): void {
-  if (!threadData || waiting) return;
+  // Never while an invocation is in flight: blocking here would hold up its I/O callbacks and timers for up
+  // to IDLE_WAIT_MS each (a message that arrived through the event loop can start one between the timed-out
+  // wait and the setImmediate that resumes it).
+  if (!threadData || waiting || running.size > 0) return;
   waiting = true;
   try {
     for (;;) {

@@ -1,8 +1,8 @@
 // Messages between a fleet and its workers (threads: MessagePort; processes: IPC with
 // `serialization: 'advanced'`). Both ends are ours and built together, so this is a typed file, not a
-// validated one. Arguments and results travel by the structured clone algorithm (postMessage for threads,
-// `serialization: 'advanced'` IPC for processes). The sender first V8-serialises each value once: that
-// catches what cannot cross with a precise error, and its length is the invocation's bytes in/out.
+// validated one. Arguments and results travel as V8-serialised bytes (serialise.ts), made once by whoever
+// has the value: that catches what cannot cross with a precise error, its length is the invocation's bytes
+// in/out, and the agent can forward a result to the next worker without deserialising it.
 
 export interface RunMessage {
   t: 'run';
@@ -11,7 +11,8 @@ export interface RunMessage {
   /** Absolute path of the esbuild bundle (CommonJS, inline source map). */
   bundle: string;
   exportPath: string[];
-  args: unknown[];
+  /** Each argument, serialised (see PackedValue). */
+  args: Uint8Array[];
 }
 export interface CancelMessage {
   t: 'cancel';
@@ -48,7 +49,7 @@ export interface WorkerError {
 }
 
 export type DoneMessage =
-  | { t: 'done'; id: string; ok: true; value: unknown; m: WorkerMeasurement }
+  | { t: 'done'; id: string; ok: true; /** The serialised result. */ result: Uint8Array; m: WorkerMeasurement }
   | { t: 'done'; id: string; ok: false; error: WorkerError; m: WorkerMeasurement };
 export interface ReadyMessage {
   t: 'ready';
