@@ -199,23 +199,25 @@ async function main(): Promise<void> {
   for (const w of windows) console.log(`  requests ${w.requests.padEnd(7)} ${String(w.placements).padStart(4)} placements  best ${pct(w.onBest).padStart(7)}  within 10 % of best ${pct(w.withinTenPercent).padStart(7)}  explored ${pct(w.explored).padStart(7)}  calibrated time vs best ×${w.slowdown.toFixed(2)}`);
   console.log(`  class-affinity placement, 20 requests, for comparison: calibrated time vs best ×${affinitySlowdown.toFixed(2)}`);
   console.log(`predicted vs measured execution time, once a codelet has ≥ ${MIN_RUNS} runs on the fleet (goal ≤ 15 %), median per codelet:`);
-  console.log(`  ${'codelet'.padEnd(38)} ${'agent'.padStart(7)} ${'naive'.padStart(7)} ${'replay'.padStart(7)} ${'+cont.'.padStart(7)} ${'+PSI'.padStart(7)} ${'floor'.padStart(7)}  ${'alone'.padStart(12)} ${'beside'.padStart(12)}  cpu share  n`);
+  console.log(`  ${'codelet'.padEnd(38)} ${'agent'.padStart(7)} ${'naive'.padStart(7)} ${'replay'.padStart(7)} ${'+cont.'.padStart(7)} ${'+PSI'.padStart(7)} ${'overlap'.padStart(7)} ${'floor'.padStart(7)} ${'typical'.padStart(7)}  ${'alone'.padStart(12)} ${'beside'.padStart(12)}  cpu share  n`);
   const row = (c: CodeletErrors): string => {
     const f = (x: number | null) => (x === null ? 'n/a' : pct(x)).padStart(7);
     const g = (x: { predictions: number; medianError: number | null }) => `${f(x.medianError)} (${String(x.predictions).padStart(2)})`;
-    return `  ${c.codelet.padEnd(38)} ${f(c.medianError)} ${f(c.naiveMedianError)} ${f(c.replayMedianError)} ${f(c.replayContentionMedianError)} ${f(c.replayPressureMedianError)} ${f(c.hindsightFloor)}  ${g(c.alone)} ${g(c.beside)}  ${c.cpuShare === null ? 'n/a' : pct(c.cpuShare).padStart(7)}  ${c.predictions}`;
+    return `  ${c.codelet.padEnd(38)} ${f(c.medianError)} ${f(c.naiveMedianError)} ${f(c.replayMedianError)} ${f(c.replayContentionMedianError)} ${f(c.replayPressureMedianError)} ${f(c.overlapOracleMedianError)} ${f(c.hindsightFloor)} ${f(c.estimateMedianError)}  ${g(c.alone)} ${g(c.beside)}  ${c.cpuShare === null ? 'n/a' : pct(c.cpuShare).padStart(7)}  ${c.predictions}`;
   };
   for (const c of perCodelet) console.log(row(c));
-  const p = (x: { predictions: number; medianError: number | null; naiveMedianError: number | null }) =>
-    `${x.medianError === null ? 'n/a' : pct(x.medianError)} (naive ${x.naiveMedianError === null ? 'n/a' : pct(x.naiveMedianError)}, ${x.predictions} predictions)`;
+  const p = (x: ReturnType<typeof pooled>) =>
+    `${x.medianError === null ? 'n/a' : pct(x.medianError)} (naive ${x.naiveMedianError === null ? 'n/a' : pct(x.naiveMedianError)}, ${x.predictions} predictions); estimate vs the typical run ${x.estimateMedianError === null ? 'n/a' : pct(x.estimateMedianError)}`;
   console.log(`  all predictions pooled: ${p(pooledErrors.dag)}`);
   console.log(`the same, for codelets requested on their own (${ISOLATED} requests each, one at a time):`);
   for (const c of isolated) console.log(row(c));
   console.log(`  all predictions pooled: ${p(pooledErrors.isolated)}`);
   console.log('  agent = the placement\'s expectedMs (headline); naive = median of the previous ≤ 32 runs; replay = the same runs through a');
   console.log('  fresh model store, as is / with the CPU part scaled by the threads running at placement (+cont.) / by CPU pressure (+PSI);');
+  console.log('  overlap = a fit on how long each sibling codelet actually overlapped each run (hindsight: more than placement can know);');
   console.log('  floor = the best single number per codelet and fleet, chosen in hindsight knowing every run (the best any predictor');
   console.log('  can do that neither tracks change over time nor knows something about each run);');
+  console.log('  typical = the agent\'s prediction against the median of the 9 runs around it (the estimate\'s error, not one run\'s);');
   console.log('  alone / beside = agent error when nothing else / something else ran at placement (predictions)');
   for (const c of perCodelet) {
     const med = Object.entries(c.calibratedMedianMs).map(([f, m]) => `${f} ${m}`).join(', ');

@@ -11,7 +11,13 @@
 //    wait-dominated);
 //  - a floor for any predictor that gives one number per codelet and fleet: the best such number chosen in
 //    hindsight, knowing every run. Only a predictor that tracks change over time or knows something about
-//    each run (its co-load, its input) can do better.
+//    each run (its co-load, its input) can do better;
+//  - one that knows, in hindsight, how long each sibling codelet of the request overlapped the run (a
+//    least-squares fit of log time on those overlaps over the previous ≤ 32 runs): whether knowing the
+//    co-load, better than any placement-time signal could, would explain the spread;
+//  - the error of the estimate itself: the prediction against the median of the 9 runs of that codelet on
+//    that fleet around it (how far the learned number is from the codelet's typical time then), beside the
+//    headline's per-run error.
 import type { InvocationRecord } from '../../agent/protocol';
 import { ModelStore } from '../../agent/router/models';
 
@@ -44,6 +50,10 @@ export interface CodeletErrors {
   cpuShare: number | null;
   /** Median error of the best constant per fleet chosen in hindsight (fleets with ≥ MIN_RUNS runs). */
   hindsightFloor: number | null;
+  /** Median error of a fit on the actual overlaps with sibling codelets (hindsight). */
+  overlapOracleMedianError: number | null;
+  /** Median error of the agent's prediction against the median of the 9 runs around it. */
+  estimateMedianError: number | null;
 }
 
 /** Errors of every run against the one number that fits a fleet's runs best (minimum median error). */
@@ -127,6 +137,8 @@ export function predictionErrors(records: readonly BenchRecord[], cores: number)
     }
   }
 
+  const oracle = overlapOracleErrors(ok);
+  const estimate = estimateErrors(ok);
   const codelets = [...new Set(ok.map((r) => r.codelet))];
   return codelets.map((codelet) => {
     const e = headline.get(codelet) ?? [];
@@ -143,6 +155,8 @@ export function predictionErrors(records: readonly BenchRecord[], cores: number)
       alone: { predictions: alone.get(codelet)?.length ?? 0, medianError: medianOrNull(alone.get(codelet) ?? []) },
       beside: { predictions: beside.get(codelet)?.length ?? 0, medianError: medianOrNull(beside.get(codelet) ?? []) },
       cpuShare: medianOrNull(runs.map((r) => Math.min(1, r.cpuMs / r.wallMs))),
+      overlapOracleMedianError: medianOrNull(oracle.get(codelet) ?? []),
+      estimateMedianError: medianOrNull(estimate.get(codelet) ?? []),
       hindsightFloor: medianOrNull(
         [...new Set(runs.map((r) => r.fleet))].flatMap((f) => {
           const walls = runs.filter((r) => r.fleet === f).map((r) => r.wallMs);
@@ -153,8 +167,94 @@ export function predictionErrors(records: readonly BenchRecord[], cores: number)
   });
 }
 
+/** Per codelet: the agent's prediction against the median of the 9 runs (same codelet and fleet) around it. */
+function estimateErrors(ok: readonly BenchRecord[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const byKey = new Map<string, BenchRecord[]>();
+  for (const r of ok) byKey.set(`${r.codelet} ${r.fleet}`, [...(byKey.get(`${r.codelet} ${r.fleet}`) ?? []), r]);
+  for (const runs of byKey.values()) {
+    runs.forEach((r, i) => {
+      const c = r.explanation?.candidates.find((x) => x.fleet === r.fleet);
+      if (!c || c.runs < MIN_RUNS) return;
+      const around = runs.slice(Math.max(0, i - 4), i + 5).map((x) => x.wallMs);
+      if (around.length < 5) return;
+      out.set(r.codelet, [...(out.get(r.codelet) ?? []), relErr(c.expectedMs, median(around))]);
+    });
+  }
+  return out;
+}
+
+/**
+ * Per codelet: errors of a predictor that knows, in hindsight, for how much of each run every sibling codelet
+ * of the same request ran too, fitted (log time against those shares, least squares with a small ridge) on
+ * the previous ≤ 32 runs of that codelet on that fleet.
+ */
+function overlapOracleErrors(ok: readonly BenchRecord[]): Map<string, number[]> {
+  const names = [...new Set(ok.map((r) => r.codelet))];
+  const byRequest = new Map<string, BenchRecord[]>();
+  for (const r of ok) byRequest.set(r.requestId, [...(byRequest.get(r.requestId) ?? []), r]);
+  const overlaps = (r: BenchRecord): number[] => {
+    const f = names.map(() => 0);
+    const span = r.end - r.start;
+    if (span <= 0) return f;
+    for (const o of byRequest.get(r.requestId)!) {
+      if (o === r) continue;
+      const shared = Math.min(o.end, r.end) - Math.max(o.start, r.start);
+      if (shared > 0) f[names.indexOf(o.codelet)]! += shared / span;
+    }
+    return f;
+  };
+  const out = new Map<string, number[]>();
+  const history = new Map<string, { x: number[]; y: number }[]>();
+  for (const r of ok.slice().sort((a, b) => a.start - b.start)) {
+    const key = `${r.codelet} ${r.fleet}`;
+    const before = history.get(key) ?? [];
+    const x = overlaps(r);
+    if (before.length >= MIN_RUNS) {
+      const w = ridge(before.slice(-32), 0.5);
+      const predicted = Math.exp(w[0]! + x.reduce((s, v, i) => s + v * w[i + 1]!, 0));
+      out.set(r.codelet, [...(out.get(r.codelet) ?? []), relErr(predicted, r.wallMs)]);
+    }
+    history.set(key, [...before, { x, y: Math.log(r.wallMs) }]);
+  }
+  return out;
+}
+
+/** Least squares of y on [1, x…] with `lambda` added to the diagonal for the x terms (Gaussian elimination). */
+function ridge(rows: readonly { x: number[]; y: number }[], lambda: number): number[] {
+  const p = rows[0]!.x.length + 1;
+  const a = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const b = new Array<number>(p).fill(0);
+  for (const { x, y } of rows) {
+    const v = [1, ...x];
+    for (let i = 0; i < p; i++) {
+      b[i]! += v[i]! * y;
+      for (let j = 0; j < p; j++) a[i]![j]! += v[i]! * v[j]!;
+    }
+  }
+  for (let i = 1; i < p; i++) a[i]![i]! += lambda;
+  for (let i = 0; i < p; i++) {
+    let pivot = i;
+    for (let k = i + 1; k < p; k++) if (Math.abs(a[k]![i]!) > Math.abs(a[pivot]![i]!)) pivot = k;
+    [a[i], a[pivot]] = [a[pivot]!, a[i]!];
+    [b[i], b[pivot]] = [b[pivot]!, b[i]!];
+    for (let k = i + 1; k < p; k++) {
+      const f = a[k]![i]! / a[i]![i]!;
+      for (let j = i; j < p; j++) a[k]![j]! -= f * a[i]![j]!;
+      b[k]! -= f * b[i]!;
+    }
+  }
+  const w = new Array<number>(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let j = i + 1; j < p; j++) s -= a[i]![j]! * w[j]!;
+    w[i] = s / a[i]![i]!;
+  }
+  return w;
+}
+
 /** All headline errors pooled (every prediction of every codelet), and the same for the naive predictor. */
-export function pooled(records: readonly BenchRecord[]): { predictions: number; medianError: number | null; naiveMedianError: number | null } {
+export function pooled(records: readonly BenchRecord[]): { predictions: number; medianError: number | null; naiveMedianError: number | null; estimateMedianError: number | null } {
   const all: number[] = [];
   const naive: number[] = [];
   const seen = new Map<string, number[]>();
@@ -169,5 +269,6 @@ export function pooled(records: readonly BenchRecord[]): { predictions: number; 
     }
     seen.set(key, [...before, r.wallMs]);
   }
-  return { predictions: all.length, medianError: medianOrNull(all), naiveMedianError: medianOrNull(naive) };
+  const ok = records.filter((r) => r.ok && r.wallMs > 0);
+  return { predictions: all.length, medianError: medianOrNull(all), naiveMedianError: medianOrNull(naive), estimateMedianError: medianOrNull([...estimateErrors(ok).values()].flat()) };
 }

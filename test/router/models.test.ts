@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ModelStore, ModelStoreError, PerfModel, huberLocation, reclassify } from '../../agent/router/models';
+import { ModelStore, ModelStoreError, PerfModel, huberLocation, reclassify, typicalValue } from '../../agent/router/models';
 import { seededRandom } from '../../agent/router/random';
 
 const near = (actual: number, expected: number, rel: number, what: string) =>
@@ -35,6 +35,20 @@ test('one slow spike barely moves the estimate (a mean would jump)', () => {
   assert.ok(mean > 30, 'the plain mean is dragged far off');
   assert.equal(m.shifts, 0);
   near(huberLocation([1, 1, 1, 1, 1000]), 1, 0.05, 'huber location');
+});
+
+test('predicts the usual run of skewed times, not a mean pulled up by the slow ones', () => {
+  // Most runs take about 4 ms; a third are held up (preempted, collecting garbage) for 6–21 ms.
+  const runs = [3.8, 4.1, 6.2, 3.6, 4.3, 9.0, 3.9, 4.0, 7.7, 3.5, 4.2, 21.3, 3.7, 4.4, 6.7];
+  const m = new PerfModel(null);
+  for (const t of runs) m.observe(t);
+  const predicted = m.predict().ms;
+  near(predicted, 4, 0.1, 'the usual run');
+  const within15 = runs.filter((t) => Math.abs(predicted - t) / t <= 0.15).length;
+  assert.ok(within15 >= runs.length / 2, `${within15} of ${runs.length} runs within 15 % of ${predicted}`);
+  assert.ok(huberLocation(runs) > 4.4, 'a Huber mean sits above most runs');
+  // Symmetric noise: the middle.
+  near(typicalValue([9.5, 10, 10.5, 9.8, 10.2]), 10, 0.03, 'symmetric');
 });
 
 test('a sustained change of speed is believed after a few runs, both ways', () => {

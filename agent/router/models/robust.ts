@@ -78,3 +78,25 @@ export function huberLine(x: ArrayLike<number>, y: ArrayLike<number>, k = 1.5, i
   }
   return { a, b, scale };
 }
+
+/**
+ * The typical value of positive samples: the sample the others are closest to in relative terms (the one
+ * minimising the median of |c − x| / x). Execution times are skewed (preemption, GC and cold caches only
+ * ever add time) and often bimodal; a mean, even a robust one, lands between the usual run and the slow
+ * ones and misses both, where this picks the centre of the densest group of runs. Quadratic in the sample
+ * count: meant for a model's window of a few dozen runs.
+ */
+export function typicalValue(xs: ArrayLike<number>): number {
+  const n = xs.length;
+  if (n === 0) return NaN;
+  const errors = new Float64Array(n);
+  let best = NaN;
+  let bestError = Infinity;
+  for (let i = 0; i < n; i++) {
+    const c = xs[i]!;
+    for (let j = 0; j < n; j++) errors[j] = Math.abs(c - xs[j]!) / Math.max(xs[j]!, 1e-9);
+    const e = median(errors);
+    if (e < bestError) [best, bestError] = [c, e];
+  }
+  return best;
+}
