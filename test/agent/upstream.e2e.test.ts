@@ -60,10 +60,12 @@ describe('the quoting entry against a real upstream process', () => {
       const [rates, taxes, customers, scores] = FETCHERS.map(by);
       const load = by('src/order-batch.ts#loadOrderBatch');
       const pricing = by('src/pricing.ts#priceQuotes');
-      // Handed to the fleets together (none waits for another's result); the two calls wait side by side.
-      // The load may still run first on a shared io thread: its synchronous parsing holds that thread.
-      const first3 = [rates!, taxes!, load];
-      assert.ok(Math.max(...first3.map((i) => i.enqueued)) < Math.min(...first3.map((i) => i.end)), `rates, tax rates and the order batch are requested together: ${JSON.stringify(first3.map((i) => [i.codelet, i.fleet, i.enqueued, i.start, i.end]))}`);
+      // None of the first three waits for another's result (the analyser's plan says so; test/analysis): the
+      // two calls wait side by side, and the load is requested before either answer is back. (The load
+      // itself takes a few ms, so whether a call was handed over before it ended is timing, not dataflow.)
+      const pair = [rates!, taxes!];
+      assert.ok(Math.max(...pair.map((i) => i.enqueued)) < Math.min(...pair.map((i) => i.end)), `rates and tax rates are requested together: ${JSON.stringify(pair.map((i) => [i.codelet, i.fleet, i.enqueued, i.start, i.end]))}`);
+      assert.ok(load.enqueued < Math.min(rates!.end, taxes!.end), 'the order batch does not wait for the calls');
       assert.ok(overlaps(rates!, taxes!), 'the rates and tax-rates calls wait at the same time');
       assert.ok(overlaps(customers!, scores!), 'the customer lookup and the fraud scoring run at the same time');
       assert.ok(customers!.start >= load.end && scores!.start >= load.end, 'both need the loaded batch');

@@ -256,6 +256,18 @@ describe('the example workspace', () => {
     assert.equal(get(result, 'src/search-index.ts#buildSearchIndex').class, 'memory-bound');
   });
 
+  test('the quoting handler calls its loader and first two services independently, the rest after the batch', () => {
+    const quotes = get(result, 'src/quotes.ts#handleQuotes');
+    assert.equal(quotes.plan.decomposable, true, quotes.plan.reasons.join('; '));
+    const step = (name: string) => quotes.plan.steps.find((s) => s.callee.endsWith(`#${name}`))!;
+    for (const name of ['loadOrderBatch', 'fetchExchangeRates', 'fetchTaxRates']) assert.deepEqual(step(name).dependsOn, [], name);
+    for (const name of ['fetchCustomers', 'fetchFraudScores']) assert.deepEqual(step(name).dependsOn, [step('loadOrderBatch').id], name);
+    assert.deepEqual(
+      [...step('priceQuotes').dependsOn].sort(),
+      ['loadOrderBatch', 'fetchExchangeRates', 'fetchTaxRates', 'fetchCustomers', 'fetchFraudScores'].map((n) => step(n).id).sort(),
+    );
+  });
+
   test('the handler depends on codelets in other files and its plan is decomposable', () => {
     assert.ok(handler.dependencies.includes('src/loaders.ts#loadOrders'));
     assert.ok(handler.dependencies.includes('src/search-index.ts#buildSearchIndex'));
