@@ -122,9 +122,10 @@ describe('fleet', () => {
       await fleet.ready();
       const math = await bundles.bundleFor('src/math.ts');
       const effects = await bundles.bundleFor('src/effects.ts');
-      const left = await fleet.submit({ id: 'linger', codelet: 'src/effects.ts#leaveBusyTimer', bundle: effects, exportPath: ['leaveBusyTimer'], args: pack(10, 300) });
-      assert.equal(valueOf(left), 300);
-      await new Promise((r) => setTimeout(r, 150));
+      const left = await fleet.submit({ id: 'linger', codelet: 'src/effects.ts#leaveBusyTimer', bundle: effects, exportPath: ['leaveBusyTimer'], args: pack(0, 400) });
+      assert.equal(valueOf(left), 400);
+      // The timer runs at the worker's next turn of its event loop (within one idle wait); arrive mid-way.
+      await new Promise((r) => setTimeout(r, 200));
       for (let i = 0; i < 6; i++) {
         const o = await fleet.submit({ id: `t${i}`, codelet: 'src/math.ts#wait', bundle: math, exportPath: ['wait'], args: pack(20, `v${i}`) });
         assert.equal(valueOf(o), `v${i}`);

@@ -228,6 +228,17 @@ function onMessage(message: ToWorker): void {
 const threadData = workerData as ThreadWorkerData | undefined;
 const IDLE_WAIT_MS = 50;
 let waiting = false;
+/** A resumption of the wait is queued: one at most, or each would block its own slice per loop turn. */
+let resumeQueued = false;
+
+function resumeWaitingSoon(): void {
+  if (resumeQueued) return;
+  resumeQueued = true;
+  setImmediate(() => {
+    resumeQueued = false;
+    waitForWork();
+  });
+}
 
 function waitForWork(): void {
   // Never while an invocation is in flight: blocking here would hold up its I/O callbacks and timers for up
@@ -248,7 +259,8 @@ function waitForWork(): void {
       const woke = Atomics.wait(threadData.signal, 0, seen, IDLE_WAIT_MS);
       Atomics.store(threadData.signal, 1, 0);
       if (woke === 'timed-out') {
-        setImmediate(waitForWork);
+        // Back to the event loop for a turn: timers and callbacks a codelet left behind run there.
+        resumeWaitingSoon();
         return;
       }
     }
@@ -259,7 +271,7 @@ function waitForWork(): void {
 
 if (threadData) {
   threadData.port.on('message', onMessage);
-  setImmediate(waitForWork);
+  resumeWaitingSoon();
 } else if (parentPort) parentPort.on('message', onMessage);
 else {
   process.on('message', (m) => onMessage(m as ToWorker));
