@@ -85,3 +85,26 @@ test('a step no fleet can run: the plan says why, and its placement is refused a
   assert.match(d.reason, /no plan \(s3: a: needs a GPU/);
   assert.throws(() => plan.place('s3', gpu, fleets), /no fleet can run src\/x\.ts#render/);
 });
+
+test('a step that ends off its plan by less than its codelet\'s usual scatter does not re-plan the rest', () => {
+  const placementWith = (runs: number[]): LearnedPlacement => {
+    const placement = new LearnedPlacement(new AdaptivePlacer({ exploration: 0, warmupRuns: 0, seed: 5 }), () => ({ slots: 1 }));
+    for (const ms of runs) {
+      placement.observe({ codelet: W.id, fleet: 'a', ms });
+      placement.observe({ codelet: W.id, fleet: 'b', ms: 3 * ms });
+    }
+    return placement;
+  };
+  // Each first step ends at once: its whole expected time early, far beyond a quarter of it.
+  const replansAfterAnEarlyFirstStep = (placement: LearnedPlacement): number => {
+    const plan = placement.planRequest(chain(2), fleets)!;
+    const first = plan.place('s1', W, fleets);
+    plan.started('s1', first.fleet);
+    plan.finished('s1', true);
+    return plan.place('s2', W, fleets).explanation!.plan!.replans;
+  };
+  // Runs that scatter between ~4 and ~19 ms: ending 4 ms early is well within twice their spread (~22 ms).
+  assert.equal(replansAfterAnEarlyFirstStep(placementWith([3, 20, 4, 19, 5, 18, 6, 17, 4, 19])), 0);
+  // Runs that all take 10 ms: the same is a surprise worth re-planning for.
+  assert.equal(replansAfterAnEarlyFirstStep(placementWith([10, 10, 10, 10, 10, 10, 10, 10, 10, 10])), 1);
+});

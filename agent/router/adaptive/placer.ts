@@ -16,10 +16,13 @@ export interface PlanSettings {
   budgetMs: number;
   /**
    * Re-plan when a step ends (or is still running) more than this share of its expected time off the
-   * plan, and at least `replanFloorMs`: smaller deviations are within the models' noise and timer jitter.
+   * plan, at least `replanFloorMs`, and more than `replanSpreads` times the spread of its recent runs on
+   * that fleet: smaller deviations are the models' noise and timer jitter, and a re-plan on noise costs
+   * the agent's thread without changing where anything goes.
    */
   replanShare: number;
   replanFloorMs: number;
+  replanSpreads: number;
 }
 
 export interface AdaptiveSettings {
@@ -32,7 +35,7 @@ export interface AdaptiveSettings {
   plan: PlanSettings;
 }
 
-export const DEFAULT_PLAN: PlanSettings = { algorithm: 'peft', budgetMs: 0, replanShare: 0.25, replanFloorMs: 1 };
+export const DEFAULT_PLAN: PlanSettings = { algorithm: 'peft', budgetMs: 0, replanShare: 0.25, replanFloorMs: 1, replanSpreads: 2 };
 
 export const DEFAULT_ADAPTIVE: AdaptiveSettings = { exploration: 0.1, warmupRuns: 1, seed: 1, scoring: {}, plan: DEFAULT_PLAN };
 

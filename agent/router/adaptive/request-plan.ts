@@ -39,6 +39,8 @@ interface Progress {
   start: number;
   /** Expected finish (plan clock); moved later while the step overruns it. */
   expectedFinish: number;
+  /** Spread of the step's recent runs on this fleet (ms): deviations within a few of it are noise. */
+  spreadMs: number;
   finish?: number;
 }
 
@@ -128,7 +130,9 @@ export class RequestPlan implements RequestPlacement {
     let worker = a && a.fleet === fleet && !busy.has(a.worker) ? a.worker : 0;
     while (busy.has(worker)) worker++;
     const cost = this.plan.costMs[step]?.[fleet] ?? (a ? a.finish - a.start : 0);
-    this.progress.set(step, { fleet, worker, start: now, expectedFinish: now + (this.waitAt.get(step) ?? 0) + cost });
+    const task = this.taskOf.get(step);
+    const spreadMs = task ? this.predict(task.codelet, fleet).spreadMs : 0;
+    this.progress.set(step, { fleet, worker, start: now, expectedFinish: now + (this.waitAt.get(step) ?? 0) + cost, spreadMs });
   }
 
   finished(step: string, ok: boolean): void {
@@ -143,7 +147,7 @@ export class RequestPlan implements RequestPlacement {
     p.finish = now;
     const expected = p.expectedFinish - p.start;
     const off = now - p.expectedFinish;
-    if (this.progress.size < this.tasks.length && Math.abs(off) > this.threshold(expected)) {
+    if (this.progress.size < this.tasks.length && Math.abs(off) > this.threshold(expected, p.spreadMs)) {
       this.pending = `${step} ended ${fmt(Math.abs(off))} ms ${off > 0 ? 'late' : 'early'} (expected ~${fmt(expected)} ms, took ${fmt(now - p.start)} ms)`;
     }
   }
@@ -158,9 +162,9 @@ export class RequestPlan implements RequestPlacement {
   }
 
   /** How far off the plan a step may end before the rest is re-planned. */
-  private threshold(expectedMs: number): number {
+  private threshold(expectedMs: number, spreadMs = 0): number {
     const s = this.ctx.placer.settings.plan;
-    return Math.max(s.replanFloorMs, s.replanShare * expectedMs);
+    return Math.max(s.replanFloorMs, s.replanShare * expectedMs, s.replanSpreads * spreadMs);
   }
 
   /** Running steps well past their expected finish: assume each runs as long again as it has overrun. */
@@ -169,7 +173,7 @@ export class RequestPlan implements RequestPlacement {
     for (const [step, p] of this.progress) {
       if (p.finish !== undefined) continue;
       const over = now - p.expectedFinish;
-      if (over > this.threshold(p.expectedFinish - p.start)) {
+      if (over > this.threshold(p.expectedFinish - p.start, p.spreadMs)) {
         p.expectedFinish = now + over;
         late.push(`${step} still running ${fmt(over)} ms past its expected finish`);
       }
