@@ -113,7 +113,7 @@ export class Orchestrator {
       } else {
         let args: PackedValue[];
         try {
-          args = request.args.map((a, i) => PackedValue.of(a, `argument ${i + 1} of ${entry.id}`));
+          args = request.args.map((_, i) => packEntryArgument(entry, request.args, i));
         } catch (error) {
           throw new InvocationFailure('serialisation', (error as Error).message, entry.id);
         }
@@ -182,7 +182,7 @@ export class Orchestrator {
               if (a.kind === 'step') return results.get(a.step)!;
               if (a.kind === 'param') {
                 let p = params.get(a.index);
-                if (!p) params.set(a.index, (p = PackedValue.of(request.args[a.index], `argument ${a.index + 1} of ${entry.id}`)));
+                if (!p) params.set(a.index, (p = packEntryArgument(entry, request.args, a.index)));
                 return p;
               }
               return PackedValue.of(evaluate(a, request.args, results), `argument ${i + 1} of ${callee.id}`);
@@ -266,6 +266,11 @@ export class Orchestrator {
       await ctx.sleep(fleet.config.retries.backoffMs * 2 ** (crashes - 1));
     }
   }
+}
+
+/** One of the request's arguments to `entry`, serialised (SerialisationError naming it if it cannot be). */
+function packEntryArgument(entry: Codelet, args: readonly unknown[], index: number): PackedValue {
+  return PackedValue.of(args[index], `argument ${index + 1} of ${entry.id}`);
 }
 
 function toFailure(error: unknown): InvocationFailure {

@@ -19,7 +19,7 @@
 //    that fleet around it (how far the learned number is from the codelet's typical time then), beside the
 //    headline's per-run error.
 import type { InvocationRecord } from '../../agent/protocol';
-import { ModelStore } from '../../agent/router/models';
+import { ModelStore, typicalValue } from '../../agent/router/models';
 
 export const MIN_RUNS = 10;
 
@@ -56,17 +56,21 @@ export interface CodeletErrors {
   estimateMedianError: number | null;
 }
 
-/** Errors of every run against the one number that fits a fleet's runs best (minimum median error). */
+/**
+ * Errors of every run against the one number that fits a fleet's runs best (minimum median error): the
+ * models' own typical value, taken over all the runs at once.
+ */
 function hindsightErrors(walls: readonly number[]): number[] {
-  let best: number[] = [];
-  let bestMedian = Infinity;
-  for (const p of walls) {
-    const errors = walls.map((w) => relErr(p, w));
-    const m = median(errors);
-    if (m < bestMedian) [best, bestMedian] = [errors, m];
-  }
-  return best;
+  const best = typicalValue(walls);
+  return walls.map((w) => relErr(best, w));
 }
+
+/** Appends to a map of lists. */
+const push = <T>(m: Map<string, T[]>, k: string, x: T): void => {
+  const list = m.get(k);
+  if (list) list.push(x);
+  else m.set(k, [x]);
+};
 
 export const median = (xs: readonly number[]): number => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -88,7 +92,6 @@ export function predictionErrors(records: readonly BenchRecord[], cores: number)
   const naive = new Map<string, number[]>();
   const alone = new Map<string, number[]>();
   const beside = new Map<string, number[]>();
-  const push = (m: Map<string, number[]>, k: string, x: number) => m.set(k, [...(m.get(k) ?? []), x]);
   const seen = new Map<string, number[]>();
   for (const r of ok) {
     const key = `${r.codelet} ${r.fleet}`;
@@ -171,14 +174,14 @@ export function predictionErrors(records: readonly BenchRecord[], cores: number)
 function estimateErrors(ok: readonly BenchRecord[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const byKey = new Map<string, BenchRecord[]>();
-  for (const r of ok) byKey.set(`${r.codelet} ${r.fleet}`, [...(byKey.get(`${r.codelet} ${r.fleet}`) ?? []), r]);
+  for (const r of ok) push(byKey, `${r.codelet} ${r.fleet}`, r);
   for (const runs of byKey.values()) {
     runs.forEach((r, i) => {
       const c = r.explanation?.candidates.find((x) => x.fleet === r.fleet);
       if (!c || c.runs < MIN_RUNS) return;
       const around = runs.slice(Math.max(0, i - 4), i + 5).map((x) => x.wallMs);
       if (around.length < 5) return;
-      out.set(r.codelet, [...(out.get(r.codelet) ?? []), relErr(c.expectedMs, median(around))]);
+      push(out, r.codelet, relErr(c.expectedMs, median(around)));
     });
   }
   return out;
@@ -192,7 +195,7 @@ function estimateErrors(ok: readonly BenchRecord[]): Map<string, number[]> {
 function overlapOracleErrors(ok: readonly BenchRecord[]): Map<string, number[]> {
   const names = [...new Set(ok.map((r) => r.codelet))];
   const byRequest = new Map<string, BenchRecord[]>();
-  for (const r of ok) byRequest.set(r.requestId, [...(byRequest.get(r.requestId) ?? []), r]);
+  for (const r of ok) push(byRequest, r.requestId, r);
   const overlaps = (r: BenchRecord): number[] => {
     const f = names.map(() => 0);
     const span = r.end - r.start;
@@ -213,7 +216,7 @@ function overlapOracleErrors(ok: readonly BenchRecord[]): Map<string, number[]> 
     if (before.length >= MIN_RUNS) {
       const w = ridge(before.slice(-32), 0.5);
       const predicted = Math.exp(w[0]! + x.reduce((s, v, i) => s + v * w[i + 1]!, 0));
-      out.set(r.codelet, [...(out.get(r.codelet) ?? []), relErr(predicted, r.wallMs)]);
+      push(out, r.codelet, relErr(predicted, r.wallMs));
     }
     history.set(key, [...before, { x, y: Math.log(r.wallMs) }]);
   }
